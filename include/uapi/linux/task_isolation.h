@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+#ifndef _UAPI_LINUX_TASK_ISOLATION_H
+#define _UAPI_LINUX_TASK_ISOLATION_H
+
+#include <linux/types.h>
+
+/*
+ * Task isolation prctl interface, see
+ * Documentation/userspace-api/task_isolation.rst.
+ *
+ * The option numbers are also defined in <linux/prctl.h>; they are repeated
+ * here so that a program needs only this header.
+ */
+#ifndef PR_ISOL_FEAT_GET
+#define PR_ISOL_FEAT_GET		0x49534647 /* "ISFG" */
+#define PR_ISOL_CFG_GET			0x49534347 /* "ISCG" */
+#define PR_ISOL_CFG_SET			0x49534353 /* "ISCS" */
+#define PR_ISOL_ACTIVATE_GET		0x49534147 /* "ISAG" */
+#define PR_ISOL_ACTIVATE_SET		0x49534153 /* "ISAS" */
+#endif
+
+/* PR_ISOL_CFG_GET/PR_ISOL_CFG_SET: what to get or set (arg2) */
+#define I_CFG_FEAT			1
+#define I_CFG_INHERIT			2
+
+/* Features */
+#define ISOL_F_QUIESCE			(1ULL << 0)
+
+/* Activities that ISOL_F_QUIESCE can quiesce (quiesce_mask bits) */
+#define ISOL_F_QUIESCE_VMSTATS		(1ULL << 0)
+
+/* PR_ISOL_FEAT_GET, ISOL_F_QUIESCE */
+struct task_isol_quiesce_extensions {
+	__u64 flags;			/* 0 */
+	__u64 supported_quiesce_bits;	/* ISOL_F_QUIESCE_* */
+	__u64 pad[6];			/* 0 */
+};
+
+/* PR_ISOL_CFG_GET/PR_ISOL_CFG_SET, I_CFG_FEAT, ISOL_F_QUIESCE */
+struct task_isol_quiesce_control {
+	__u64 flags;			/* must be 0 */
+	__u64 quiesce_mask;		/* ISOL_F_QUIESCE_* */
+	__u64 pad[6];			/* must be 0 */
+};
+
+/* inherit_mask bits */
+#define ISOL_INHERIT_CONF		(1 << 0)
+#define ISOL_INHERIT_ACTIVE		(1 << 1)
+
+/* PR_ISOL_CFG_GET/PR_ISOL_CFG_SET, I_CFG_INHERIT */
+struct task_isol_inherit_control {
+	__u8 inherit_mask;		/* ISOL_INHERIT_* */
+	__u8 pad[7];			/* must be 0 */
+};
+
+/* PR_ISOL_ACTIVATE_SET, optional arg3 */
+struct task_isol_activate_control {
+	__u64 flags;			/* must be 0 */
+	__u64 quiesce_oneshot_mask;	/* subset of quiesce_mask */
+	__u64 pad[6];			/* must be 0 */
+};
+
+#endif /* _UAPI_LINUX_TASK_ISOLATION_H */

@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The task isolation state machine, free of any kernel dependency.
+//!
+//! Every call that changes state computes the complete new [`State`] from
+//! the old one and either returns it or rejects the request; the caller then
+//! stores it in one step. A rejected request therefore changes nothing. The
+//! module only uses `core`, so its rules are also unit-tested on the host
+//! (`tests/host/`).
+
+/// Feature bit: quiesce kernel activities on return to user space.
+pub(crate) const ISOL_F_QUIESCE: u64 = 1 << 0;
+/// All features this implementation knows.
+pub(crate) const FEATURES: u64 = ISOL_F_QUIESCE;
+
+/// Quiesce bit: fold the per-CPU vmstat counters and cancel `vmstat_update`.
+pub(crate) const ISOL_F_QUIESCE_VMSTATS: u64 = 1 << 0;
+/// All quiesce bits this implementation knows.
+pub(crate) const QUIESCE_BITS: u64 = ISOL_F_QUIESCE_VMSTATS;
+
+/// Inherit bit: a child gets a copy of the configuration.
+pub(crate) const ISOL_INHERIT_CONF: u8 = 1 << 0;
+/// Inherit bit: a child also gets the activation state (needs `CONF`).
+pub(crate) const ISOL_INHERIT_ACTIVE: u8 = 1 << 1;
+/// All inherit bits.
+pub(crate) const INHERIT_BITS: u8 = ISOL_INHERIT_CONF | ISOL_INHERIT_ACTIVE;
+
+/// Why a request is refused; mapped to an errno by the caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reject {
+    /// `EINVAL`: malformed or inconsistent request.
+    Invalid,
+    /// `EBUSY`: the request would un-configure an active feature.
+    Busy,
+}
+
+/// Result of a state transition.
+pub(crate) type Transition = core::result::Result<State, Reject>;
+
+/// A snapshot of one task's isolation state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct State {
+    /// `ISOL_F_QUIESCE_*` bits to quiesce; nonzero means `ISOL_F_QUIESCE` is configured.
+    pub(crate) quiesce_mask: u64,
+    /// `ISOL_INHERIT_*` bits.
+    pub(crate) inherit_mask: u8,
+    /// Active features.
+    pub(crate) active_mask: u64,
+    /// Quiesce bits handled on the activating call's return only.
+    pub(crate) oneshot_mask: u64,
+    /// The next syscall return is the activating one: quiesce one-shot bits too.
+    pub(crate) oneshot_pending: bool,
+}
+
+impl State {
+    /// Features that are configured.
+    pub(crate) fn configured(&self) -> u64 {
+        if self.quiesce_mask != 0 {
+            ISOL_F_QUIESCE
+        } else {
+            0
+        }
+    }
+
+    /// `PR_ISOL_CFG_SET`, `I_CFG_FEAT`, `ISOL_F_QUIESCE`.
+    pub(crate) fn set_quiesce(self, quiesce_mask: u64) -> Transition {
+        if quiesce_mask & !QUIESCE_BITS != 0 {
+            return Err(Reject::Invalid);
+        }
+        if quiesce_mask == 0 && self.active_mask & ISOL_F_QUIESCE != 0 {
+            return Err(Reject::Busy);
+        }
+        Ok(State {
+            quiesce_mask,
+            ..self
+        })
+    }
+
+    /// `PR_ISOL_CFG_SET`, `I_CFG_INHERIT`.
+    pub(crate) fn set_inherit(self, inherit_mask: u8) -> Transition {
+        if inherit_mask & !INHERIT_BITS != 0 {
+            return Err(Reject::Invalid);
+        }
+        if inherit_mask & ISOL_INHERIT_ACTIVE != 0 && inherit_mask & ISOL_INHERIT_CONF == 0 {
+            return Err(Reject::Invalid);
+        }
+        Ok(State {
+            inherit_mask,
+            ..self
+        })
+    }
+
+    /// `PR_ISOL_ACTIVATE_SET` with the new active mask and the optional
+    /// one-shot mask from `struct task_isol_activate_control`.
+    pub(crate) fn activate(self, active_mask: u64, oneshot: Option<u64>) -> Transition {
+        if active_mask & !FEATURES != 0 {
+            return Err(Reject::Invalid);
+        }
+        if active_mask & !self.configured() != 0 {
+            return Err(Reject::Invalid);
+        }
+        let quiesce = active_mask & ISOL_F_QUIESCE != 0;
+        let oneshot_mask = match oneshot {
+            None => 0,
+            Some(_) if !quiesce => return Err(Reject::Invalid),
+            Some(m) if m & !QUIESCE_BITS != 0 || m & !self.quiesce_mask != 0 => {
+                return Err(Reject::Invalid)
+            }
+            Some(m) => m,
+        };
+        Ok(State {
+            active_mask,
+            oneshot_mask,
+            oneshot_pending: quiesce,
+            ..self
+        })
+    }
+
+    /// The state a child starts with, `None` when it inherits nothing.
+    pub(crate) fn inherited(&self) -> Option<State> {
+        if self.inherit_mask & ISOL_INHERIT_CONF == 0 {
+            return None;
+        }
+        if self.inherit_mask & ISOL_INHERIT_ACTIVE != 0 {
+            return Some(*self);
+        }
+        Some(State {
+            quiesce_mask: self.quiesce_mask,
+            inherit_mask: self.inherit_mask,
+            ..State::default()
+        })
+    }
+
+    /// Whether the syscall exit hook must run for this state. The work bit
+    /// follows this, so that a task with nothing to quiesce pays nothing.
+    pub(crate) fn wants_exit_work(&self) -> bool {
+        self.active_mask & ISOL_F_QUIESCE != 0
+            && (self.oneshot_pending || self.quiesce_mask & !self.oneshot_mask != 0)
+    }
+
+    /// On return to user space: the quiesce bits to act on now, and the
+    /// state after this return.
+    pub(crate) fn exit_to_user(self) -> (u64, State) {
+        if self.active_mask & ISOL_F_QUIESCE == 0 {
+            return (0, self);
+        }
+        let mut mask = self.quiesce_mask & !self.oneshot_mask;
+        if self.oneshot_pending {
+            mask = self.quiesce_mask;
+        }
+        let next = State {
+            oneshot_pending: false,
+            ..self
+        };
+        (mask, next)
+    }
+}

@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Task isolation: let a task have per-CPU kernel background work quiesced
+//! on its return to user space.
+//!
+//! A latency-sensitive task (a real-time loop, a user-space network driver)
+//! runs pinned to a CPU and must not be interrupted there. Some kernel work
+//! is deferred to per-CPU work items that do interrupt it later; the first
+//! one handled here is `vmstat_update`, which folds the per-CPU vmstat
+//! differentials. With the `PR_ISOL_*` prctls the task configures what to
+//! quiesce, then activates it; from then on, every return to user space from
+//! one of its system calls folds the counters and cancels the pending work
+//! on that CPU, so nothing is left to interrupt it.
+//!
+//! Design:
+//!
+//! - All policy is here; C only has hooks (prctl, fork, task free, syscall
+//!   exit) and `quiet_vmstat_sync()` for what Rust cannot reach. [`shim`] is
+//!   the one module that calls into C.
+//! - Per-task state is a [`TaskIsol`] allocated on the first
+//!   `PR_ISOL_CFG_SET` that stores something and owned by `task_struct`
+//!   until `free_task()`. A task that never uses the interface owns nothing.
+//! - The rules live in [`state`], as pure functions from the old state to
+//!   the new one, so that a rejected call changes nothing.
+//! - Only while quiescing is active is the task's `SYSCALL_WORK_TASK_ISOL`
+//!   bit set; the syscall exit path already tests the work word, so other
+//!   tasks execute no extra instruction.
+//! - Only the task changes its own state (and its parent, for a child not
+//!   yet running), so plain relaxed atomics suffice; they make concurrent
+//!   readers safe without a lock on the exit path.
+
+use core::mem::size_of;
+use core::ptr::NonNull;
+use core::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering::Relaxed};
+use kernel::bindings;
+use kernel::ffi::{c_int, c_ulong};
+use kernel::prelude::*;
+use kernel::types::{AsBytes, FromBytes};
+use kernel::uaccess::{UserPtr, UserSlice};
+
+mod abi;
+mod shim;
+mod state;
+
+use abi::{ActivateControl, InheritControl, QuiesceControl, QuiesceExtensions};
+use shim::Task;
+use state::{Reject, State, ISOL_F_QUIESCE, ISOL_F_QUIESCE_VMSTATS, QUIESCE_BITS};
+
+/// The state a task owns once it has configured isolation.
+#[derive(Default)]
+pub(crate) struct TaskIsol {
+    quiesce_mask: AtomicU64,
+    inherit_mask: AtomicU8,
+    active_mask: AtomicU64,
+    oneshot_mask: AtomicU64,
+    oneshot_pending: AtomicBool,
+}
+
+impl TaskIsol {
+    fn load(&self) -> State {
+        State {
+            quiesce_mask: self.quiesce_mask.load(Relaxed),
+            inherit_mask: self.inherit_mask.load(Relaxed),
+            active_mask: self.active_mask.load(Relaxed),
+            oneshot_mask: self.oneshot_mask.load(Relaxed),
+            oneshot_pending: self.oneshot_pending.load(Relaxed),
+        }
+    }
+
+    fn store(&self, s: &State) {
+        self.quiesce_mask.store(s.quiesce_mask, Relaxed);
+        self.inherit_mask.store(s.inherit_mask, Relaxed);
+        self.active_mask.store(s.active_mask, Relaxed);
+        self.oneshot_mask.store(s.oneshot_mask, Relaxed);
+        self.oneshot_pending.store(s.oneshot_pending, Relaxed);
+    }
+}
+
+impl From<Reject> for Error {
+    fn from(r: Reject) -> Error {
+        match r {
+            Reject::Invalid => EINVAL,
+            Reject::Busy => EBUSY,
+        }
+    }
+}
+
+/// The state of `task`, all zero when it has none.
+fn load(task: &Task) -> State {
+    task.state().map(TaskIsol::load).unwrap_or_default()
+}
+
+/// Stores `new` as the state of `task`, allocating it on first use, and
+/// makes the syscall work bit follow it. Nothing changes on failure.
+fn commit(task: &mut Task, new: &State) -> Result {
+    match task.state() {
+        Some(isol) => isol.store(new),
+        // Storing an all-zero state needs no memory.
+        None if *new == State::default() => return Ok(()),
+        None => {
+            let isol = KBox::new(TaskIsol::default(), GFP_KERNEL_ACCOUNT)?;
+            isol.store(new);
+            task.install(isol);
+        }
+    }
+    task.set_exit_work(new.wants_exit_work());
+    Ok(())
+}
+
+fn read_user<T: FromBytes>(ptr: UserPtr) -> Result<T> {
+    UserSlice::new(ptr, size_of::<T>()).reader().read::<T>()
+}
+
+fn write_user<T: AsBytes>(ptr: UserPtr, val: &T) -> Result {
+    UserSlice::new(ptr, size_of::<T>()).writer().write(val)
+}
+
+/// Fails with `EINVAL` unless every argument is zero.
+fn require_zero(args: &[c_ulong]) -> Result {
+    if args.iter().any(|&a| a != 0) {
+        return Err(EINVAL);
+    }
+    Ok(())
+}
+
+/// Whether a `feat`/`arg3` prctl argument names `ISOL_F_QUIESCE`.
+fn is_quiesce(arg: c_ulong) -> bool {
+    arg as u64 == ISOL_F_QUIESCE
+}
+
+/// `prctl(PR_ISOL_FEAT_GET, feat, ptr, 0, 0)`.
+fn feat_get(feat: c_ulong, ptr: UserPtr, arg4: c_ulong, arg5: c_ulong) -> Result {
+    require_zero(&[arg4, arg5])?;
+    if feat == 0 {
+        return write_user(ptr, &state::FEATURES);
+    }
+    if !is_quiesce(feat) {
+        return Err(EINVAL);
+    }
+    let ext = QuiesceExtensions {
+        supported_quiesce_bits: QUIESCE_BITS,
+        ..Default::default()
+    };
+    write_user(ptr, &ext)
+}
+
+/// `prctl(PR_ISOL_CFG_GET, what, arg3, ptr, 0)`.
+fn cfg_get(task: &Task, what: c_ulong, arg3: c_ulong, ptr: UserPtr, arg5: c_ulong) -> Result {
+    require_zero(&[arg5])?;
+    let s = load(task);
+    match what {
+        abi::I_CFG_FEAT if arg3 == 0 => write_user(ptr, &s.configured()),
+        abi::I_CFG_FEAT if is_quiesce(arg3) => {
+            let ctl = QuiesceControl {
+                quiesce_mask: s.quiesce_mask,
+                ..Default::default()
+            };
+            write_user(ptr, &ctl)
+        }
+        abi::I_CFG_INHERIT if arg3 == 0 => {
+            let ctl = InheritControl {
+                inherit_mask: s.inherit_mask,
+                ..Default::default()
+            };
+            write_user(ptr, &ctl)
+        }
+        _ => Err(EINVAL),
+    }
+}
+
+/// `prctl(PR_ISOL_CFG_SET, what, arg3, ptr, 0)`.
+fn cfg_set(task: &mut Task, what: c_ulong, arg3: c_ulong, ptr: UserPtr, arg5: c_ulong) -> Result {
+    require_zero(&[arg5])?;
+    let new = match what {
+        abi::I_CFG_FEAT if is_quiesce(arg3) => {
+            let ctl: QuiesceControl = read_user(ptr)?;
+            if !ctl.reserved_clear() {
+                return Err(EINVAL);
+            }
+            load(task).set_quiesce(ctl.quiesce_mask)?
+        }
+        abi::I_CFG_INHERIT if arg3 == 0 => {
+            let ctl: InheritControl = read_user(ptr)?;
+            if !ctl.reserved_clear() {
+                return Err(EINVAL);
+            }
+            load(task).set_inherit(ctl.inherit_mask)?
+        }
+        _ => return Err(EINVAL),
+    };
+    commit(task, &new)
+}
+
+/// `prctl(PR_ISOL_ACTIVATE_GET, ptr, 0, 0, 0)`.
+fn activate_get(task: &Task, ptr: UserPtr, args: &[c_ulong]) -> Result {
+    require_zero(args)?;
+    write_user(ptr, &load(task).active_mask)
+}
+
+/// `prctl(PR_ISOL_ACTIVATE_SET, mask_ptr, ctl_ptr_or_0, 0, 0)`.
+fn activate_set(task: &mut Task, ptr: UserPtr, ctl: UserPtr, args: &[c_ulong]) -> Result {
+    require_zero(args)?;
+    let mask: u64 = read_user(ptr)?;
+    let oneshot = if ctl == 0 {
+        None
+    } else {
+        let ctl: ActivateControl = read_user(ctl)?;
+        if !ctl.reserved_clear() {
+            return Err(EINVAL);
+        }
+        Some(ctl.quiesce_oneshot_mask)
+    };
+    let new = load(task).activate(mask, oneshot)?;
+    commit(task, &new)
+}
+
+fn prctl(option: c_int, arg2: c_ulong, arg3: c_ulong, arg4: c_ulong, arg5: c_ulong) -> Result {
+    let Ok(option) = u32::try_from(option) else {
+        return Err(EINVAL);
+    };
+    // SAFETY: This is the only `Task` for `current` during the call.
+    let mut task = unsafe { Task::current() };
+    match option {
+        abi::PR_ISOL_FEAT_GET => feat_get(arg2, arg3, arg4, arg5),
+        abi::PR_ISOL_CFG_GET => cfg_get(&task, arg2, arg3, arg4, arg5),
+        abi::PR_ISOL_CFG_SET => cfg_set(&mut task, arg2, arg3, arg4, arg5),
+        abi::PR_ISOL_ACTIVATE_GET => activate_get(&task, arg2, &[arg3, arg4, arg5]),
+        abi::PR_ISOL_ACTIVATE_SET => activate_set(&mut task, arg2, arg3, &[arg4, arg5]),
+        _ => Err(EINVAL),
+    }
+}
+
+/// Handles the `PR_ISOL_*` prctls for the calling task.
+#[no_mangle]
+pub extern "C" fn task_isol_prctl(
+    option: c_int,
+    arg2: c_ulong,
+    arg3: c_ulong,
+    arg4: c_ulong,
+    arg5: c_ulong,
+) -> c_int {
+    match prctl(option, arg2, arg3, arg4, arg5) {
+        Ok(()) => 0,
+        Err(e) => e.to_errno(),
+    }
+}
+
+/// Gives a new task its inherited state, if the parent (the calling task)
+/// asked for inheritance.
+///
+/// # Safety
+///
+/// `tsk` must be the child being set up by `copy_process()`, not yet
+/// running, with its state cleared by `task_isol_clear()`.
+#[no_mangle]
+pub unsafe extern "C" fn task_isol_fork(tsk: *mut bindings::task_struct) -> c_int {
+    let Some(tsk) = NonNull::new(tsk) else {
+        return 0;
+    };
+    // SAFETY: This is the only `Task` for `current` during the call.
+    let parent = unsafe { Task::current() };
+    let Some(inherited) = load(&parent).inherited() else {
+        return 0;
+    };
+    // SAFETY: The caller guarantees that nothing else touches the child.
+    let mut child = unsafe { Task::from_raw(tsk) };
+    match commit(&mut child, &inherited) {
+        Ok(()) => 0,
+        Err(e) => e.to_errno(),
+    }
+}
+
+/// Releases the state of a task that is being freed.
+///
+/// # Safety
+///
+/// `tsk` must be a task in `free_task()`: nothing can reach it any more.
+#[no_mangle]
+pub unsafe extern "C" fn task_isol_free(tsk: *mut bindings::task_struct) {
+    let Some(tsk) = NonNull::new(tsk) else {
+        return;
+    };
+    // SAFETY: Guaranteed by the caller.
+    let mut task = unsafe { Task::from_raw(tsk) };
+    drop(task.take());
+}
+
+/// Quiesces what the calling task asked for; called on its return to user
+/// space from a syscall while its `SYSCALL_WORK_TASK_ISOL` bit is set.
+#[no_mangle]
+pub extern "C" fn task_isol_exit_to_user() {
+    // SAFETY: This is the only `Task` for `current` during the call.
+    let task = unsafe { Task::current() };
+    let Some(isol) = task.state() else {
+        task.set_exit_work(false);
+        return;
+    };
+    let (mask, next) = isol.load().exit_to_user();
+    if next.oneshot_pending != isol.oneshot_pending.load(Relaxed) {
+        isol.oneshot_pending.store(next.oneshot_pending, Relaxed);
+        task.set_exit_work(next.wants_exit_work());
+    }
+    if mask & ISOL_F_QUIESCE_VMSTATS != 0 {
+        shim::quiet_vmstat_sync();
+    }
+}

@@ -1,0 +1,65 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared helpers for the build scripts. Sourced, not executed.
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+CACHE=${TI_CACHE:-$TOP/.cache}
+ROOT=$CACHE/root		# Debian 13 build root
+OUT=${TI_OUT:-$TOP/out}
+SUITE=trixie
+
+# Packages the build root must contain. Changing this list recreates the root.
+ROOT_PKGS="build-essential flex bison bc libelf-dev libssl-dev cpio rustc
+rust-src bindgen libclang-dev clang lld llvm rustfmt rust-clippy python3 kmod
+xz-utils busybox-static quilt rsync coreutils perl"
+
+log() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# phase NAME CMD...: run a step, say what it is and how long it took.
+phase() {
+	local name=$1 t0 rc
+	shift
+	t0=$(date +%s)
+	log "$name"
+	"$@"
+	rc=$?
+	log "$name: done in $(( $(date +%s) - t0 ))s (exit $rc)"
+	return $rc
+}
+
+need_root() {
+	[ "$(id -u)" = 0 ] || die "must run as root (debootstrap and chroot need it): sudo make ..."
+}
+
+# Install host packages that are missing, saying so.
+host_need() {
+	local missing=() p
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+			missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	need_root
+	log "installing missing host packages: ${missing[*]} (apt-get install ${missing[*]})"
+	apt-get update -qq >&2 || die "apt-get update failed"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		"${missing[@]}" >&2 || die "could not install ${missing[*]}: run 'apt-get install ${missing[*]}' by hand"
+}
+
+# in_root CMD...: run CMD inside the build root, with the repository at /src
+# and the cache at /cache. The mounts live in a private mount namespace
+# (unshare -m), so they vanish with the command whether it succeeds, fails
+# or is interrupted: nothing is ever left mounted on the host.
+in_root() {
+	[ -x "$ROOT/bin/sh" ] || die "no build root at $ROOT: run scripts/buildroot.sh"
+	unshare --mount --propagation private -- /bin/sh -euc '
+		root=$1; top=$2; cache=$3; shift 3
+		mount -t proc proc "$root/proc"
+		mount --rbind /dev "$root/dev"
+		mkdir -p "$root/src" "$root/cache"
+		mount --bind "$top" "$root/src"
+		mount --bind "$cache" "$root/cache"
+		exec chroot "$root" /usr/bin/env -i HOME=/root LANG=C.UTF-8 \
+			PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin "$@"
+	' in_root "$ROOT" "$TOP" "$CACHE" "$@"
+}

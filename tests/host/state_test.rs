@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0
+//! Host unit tests for the task isolation state machine
+//! (rust/task_isolation/state.rs), built with the build root's rustc:
+//! `rustc --test`. The kernel build compiles the very same file.
+
+#[path = "../../rust/task_isolation/state.rs"]
+#[allow(dead_code)]
+mod state;
+
+use state::*;
+
+fn configured() -> State {
+    State::default().set_quiesce(ISOL_F_QUIESCE_VMSTATS).unwrap()
+}
+
+#[test]
+fn default_is_empty_and_needs_no_work() {
+    let s = State::default();
+    assert_eq!(s.configured(), 0);
+    assert!(!s.wants_exit_work());
+    assert_eq!(s.exit_to_user(), (0, s));
+}
+
+#[test]
+fn quiesce_mask_rejects_unknown_bits() {
+    for bit in 1..64 {
+        assert_eq!(State::default().set_quiesce(1 << bit), Err(Reject::Invalid));
+    }
+}
+
+#[test]
+fn configuring_marks_feature_and_zero_unconfigures() {
+    let s = configured();
+    assert_eq!(s.configured(), ISOL_F_QUIESCE);
+    assert_eq!(s.set_quiesce(0).unwrap().configured(), 0);
+}
+
+#[test]
+fn unconfiguring_an_active_feature_is_busy() {
+    let s = configured().activate(ISOL_F_QUIESCE, None).unwrap();
+    assert_eq!(s.set_quiesce(0), Err(Reject::Busy));
+    // Changing it to another nonzero mask is allowed.
+    assert!(s.set_quiesce(ISOL_F_QUIESCE_VMSTATS).is_ok());
+}
+
+#[test]
+fn activation_needs_configuration_and_known_bits() {
+    assert_eq!(State::default().activate(ISOL_F_QUIESCE, None), Err(Reject::Invalid));
+    assert_eq!(configured().activate(1 << 1, None), Err(Reject::Invalid));
+    assert_eq!(configured().activate(1 << 63, None), Err(Reject::Invalid));
+    // Deactivating with nothing configured is fine.
+    assert_eq!(State::default().activate(0, None), Ok(State::default()));
+}
+
+#[test]
+fn oneshot_rules() {
+    let c = configured();
+    // ctl requires QUIESCE in the new mask.
+    assert_eq!(c.activate(0, Some(0)), Err(Reject::Invalid));
+    // Unknown bit, and not a subset of quiesce_mask.
+    assert_eq!(c.activate(ISOL_F_QUIESCE, Some(1 << 5)), Err(Reject::Invalid));
+    let mut empty_cfg = c;
+    empty_cfg.quiesce_mask = 0;
+    assert_eq!(empty_cfg.activate(0, Some(ISOL_F_QUIESCE_VMSTATS)), Err(Reject::Invalid));
+    let a = c.activate(ISOL_F_QUIESCE, Some(ISOL_F_QUIESCE_VMSTATS)).unwrap();
+    assert_eq!(a.oneshot_mask, ISOL_F_QUIESCE_VMSTATS);
+    // The activating return quiesces the one-shot bits ...
+    assert!(a.wants_exit_work());
+    let (mask, next) = a.exit_to_user();
+    assert_eq!(mask, ISOL_F_QUIESCE_VMSTATS);
+    // ... later returns do not, and the work bit can go.
+    assert!(!next.wants_exit_work());
+    assert_eq!(next.exit_to_user().0, 0);
+    // A later ACTIVATE_SET without ctl clears the one-shot mask.
+    let again = next.activate(ISOL_F_QUIESCE, None).unwrap();
+    assert_eq!(again.oneshot_mask, 0);
+    let (m1, n1) = again.exit_to_user();
+    let (m2, _) = n1.exit_to_user();
+    assert_eq!((m1, m2), (ISOL_F_QUIESCE_VMSTATS, ISOL_F_QUIESCE_VMSTATS));
+}
+
+#[test]
+fn every_return_quiesces_while_active_and_none_after_deactivation() {
+    let a = configured().activate(ISOL_F_QUIESCE, None).unwrap();
+    let mut s = a;
+    for _ in 0..3 {
+        let (mask, next) = s.exit_to_user();
+        assert_eq!(mask, ISOL_F_QUIESCE_VMSTATS);
+        assert!(next.wants_exit_work());
+        s = next;
+    }
+    let d = s.activate(0, None).unwrap();
+    assert!(!d.wants_exit_work());
+    assert_eq!(d.exit_to_user().0, 0);
+    assert_eq!(d.quiesce_mask, ISOL_F_QUIESCE_VMSTATS, "deactivation keeps the configuration");
+}
+
+#[test]
+fn inherit_mask_rules() {
+    let s = State::default();
+    assert_eq!(s.set_inherit(ISOL_INHERIT_ACTIVE), Err(Reject::Invalid));
+    assert_eq!(s.set_inherit(1 << 2), Err(Reject::Invalid));
+    assert_eq!(s.set_inherit(0x80), Err(Reject::Invalid));
+    assert!(s.set_inherit(ISOL_INHERIT_CONF | ISOL_INHERIT_ACTIVE).is_ok());
+}
+
+#[test]
+fn inheritance() {
+    let active = configured().activate(ISOL_F_QUIESCE, None).unwrap();
+    assert_eq!(active.inherited(), None, "no CONF: the child starts empty");
+
+    let conf = active.set_inherit(ISOL_INHERIT_CONF).unwrap();
+    let child = conf.inherited().unwrap();
+    assert_eq!(child.quiesce_mask, ISOL_F_QUIESCE_VMSTATS);
+    assert_eq!(child.inherit_mask, ISOL_INHERIT_CONF, "propagates to grandchildren");
+    assert_eq!(child.active_mask, 0);
+    assert!(!child.wants_exit_work());
+
+    let both = active
+        .set_inherit(ISOL_INHERIT_CONF | ISOL_INHERIT_ACTIVE)
+        .unwrap()
+        .exit_to_user()
+        .1;
+    let child = both.inherited().unwrap();
+    assert_eq!(child, both, "the child behaves exactly as the parent would");
+    assert!(child.wants_exit_work());
+    assert_eq!(child.inherited(), Some(child));
+}
