@@ -10,7 +10,9 @@ mod state;
 use state::*;
 
 fn configured() -> State {
-    State::default().set_quiesce(ISOL_F_QUIESCE_VMSTATS).unwrap()
+    State::default()
+        .set_quiesce(ISOL_F_QUIESCE_VMSTATS)
+        .unwrap()
 }
 
 #[test]
@@ -45,7 +47,10 @@ fn unconfiguring_an_active_feature_is_busy() {
 
 #[test]
 fn activation_needs_configuration_and_known_bits() {
-    assert_eq!(State::default().activate(ISOL_F_QUIESCE, None), Err(Reject::Invalid));
+    assert_eq!(
+        State::default().activate(ISOL_F_QUIESCE, None),
+        Err(Reject::Invalid)
+    );
     assert_eq!(configured().activate(1 << 1, None), Err(Reject::Invalid));
     assert_eq!(configured().activate(1 << 63, None), Err(Reject::Invalid));
     // Deactivating with nothing configured is fine.
@@ -58,11 +63,19 @@ fn oneshot_rules() {
     // ctl requires QUIESCE in the new mask.
     assert_eq!(c.activate(0, Some(0)), Err(Reject::Invalid));
     // Unknown bit, and not a subset of quiesce_mask.
-    assert_eq!(c.activate(ISOL_F_QUIESCE, Some(1 << 5)), Err(Reject::Invalid));
+    assert_eq!(
+        c.activate(ISOL_F_QUIESCE, Some(1 << 5)),
+        Err(Reject::Invalid)
+    );
     let mut empty_cfg = c;
     empty_cfg.quiesce_mask = 0;
-    assert_eq!(empty_cfg.activate(0, Some(ISOL_F_QUIESCE_VMSTATS)), Err(Reject::Invalid));
-    let a = c.activate(ISOL_F_QUIESCE, Some(ISOL_F_QUIESCE_VMSTATS)).unwrap();
+    assert_eq!(
+        empty_cfg.activate(0, Some(ISOL_F_QUIESCE_VMSTATS)),
+        Err(Reject::Invalid)
+    );
+    let a = c
+        .activate(ISOL_F_QUIESCE, Some(ISOL_F_QUIESCE_VMSTATS))
+        .unwrap();
     assert_eq!(a.oneshot_mask, ISOL_F_QUIESCE_VMSTATS);
     // The activating return quiesces the one-shot bits ...
     assert!(a.wants_exit_work());
@@ -92,7 +105,10 @@ fn every_return_quiesces_while_active_and_none_after_deactivation() {
     let d = s.activate(0, None).unwrap();
     assert!(!d.wants_exit_work());
     assert_eq!(d.exit_to_user().0, 0);
-    assert_eq!(d.quiesce_mask, ISOL_F_QUIESCE_VMSTATS, "deactivation keeps the configuration");
+    assert_eq!(
+        d.quiesce_mask, ISOL_F_QUIESCE_VMSTATS,
+        "deactivation keeps the configuration"
+    );
 }
 
 #[test]
@@ -101,7 +117,9 @@ fn inherit_mask_rules() {
     assert_eq!(s.set_inherit(ISOL_INHERIT_ACTIVE), Err(Reject::Invalid));
     assert_eq!(s.set_inherit(1 << 2), Err(Reject::Invalid));
     assert_eq!(s.set_inherit(0x80), Err(Reject::Invalid));
-    assert!(s.set_inherit(ISOL_INHERIT_CONF | ISOL_INHERIT_ACTIVE).is_ok());
+    assert!(s
+        .set_inherit(ISOL_INHERIT_CONF | ISOL_INHERIT_ACTIVE)
+        .is_ok());
 }
 
 #[test]
@@ -112,7 +130,10 @@ fn inheritance() {
     let conf = active.set_inherit(ISOL_INHERIT_CONF).unwrap();
     let child = conf.inherited().unwrap();
     assert_eq!(child.quiesce_mask, ISOL_F_QUIESCE_VMSTATS);
-    assert_eq!(child.inherit_mask, ISOL_INHERIT_CONF, "propagates to grandchildren");
+    assert_eq!(
+        child.inherit_mask, ISOL_INHERIT_CONF,
+        "propagates to grandchildren"
+    );
     assert_eq!(child.active_mask, 0);
     assert!(!child.wants_exit_work());
 

@@ -24,10 +24,10 @@
 #define I_CFG_INHERIT			2
 
 /* Features */
-#define ISOL_F_QUIESCE			(1ULL << 0)
+#define ISOL_F_QUIESCE			0x1ULL	/* bit 0 */
 
 /* Activities that ISOL_F_QUIESCE can quiesce (quiesce_mask bits) */
-#define ISOL_F_QUIESCE_VMSTATS		(1ULL << 0)
+#define ISOL_F_QUIESCE_VMSTATS		0x1ULL	/* bit 0 */
 
 /* PR_ISOL_FEAT_GET, ISOL_F_QUIESCE */
 struct task_isol_quiesce_extensions {
@@ -44,8 +44,8 @@ struct task_isol_quiesce_control {
 };
 
 /* inherit_mask bits */
-#define ISOL_INHERIT_CONF		(1 << 0)
-#define ISOL_INHERIT_ACTIVE		(1 << 1)
+#define ISOL_INHERIT_CONF		0x1	/* bit 0 */
+#define ISOL_INHERIT_ACTIVE		0x2	/* bit 1 */
 
 /* PR_ISOL_CFG_GET/PR_ISOL_CFG_SET, I_CFG_INHERIT */
 struct task_isol_inherit_control {

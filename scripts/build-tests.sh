@@ -1,0 +1,39 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Build the kselftests against the patched kernel's exported headers with
+# the kernel's own kselftest machinery, install them, and pack them with a
+# static busybox into the initramfs out/FLAVOR/initramfs.cpio.
+#
+#   scripts/build-tests.sh [FLAVOR]
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+FLAVOR=${1:-task_isolation}
+OBJ=/cache/obj-$FLAVOR
+DEST=$OUT/$FLAVOR
+mkdir -p "$DEST"
+rel=${DEST#"$TOP"/}
+
+t0=$(date +%s)
+log "building and installing kselftests (TARGETS=task_isolation, static)"
+in_root /bin/sh -ec "
+	cd /cache/linux/tools/testing/selftests
+	make -s O=$OBJ TARGETS=task_isolation CC='gcc -static' >/dev/null
+	rm -rf /src/$rel/kselftest
+	make -s O=$OBJ TARGETS=task_isolation CC='gcc -static' \
+		INSTALL_PATH=/src/$rel/kselftest install >/dev/null" ||
+	die "kselftest build failed"
+
+log "packing the initramfs"
+in_root /bin/sh -ec "
+	root=/src/$rel/initramfs
+	rm -rf \$root && mkdir -p \$root/bin \$root/ti \$root/etc
+	cp /bin/busybox \$root/bin/busybox && ln -s busybox \$root/bin/sh
+	cp /src/scripts/guest/init \$root/init
+	cp /src/scripts/guest/run-tests.sh /src/scripts/guest/demo.sh \$root/ti/
+	cp -a /src/$rel/kselftest \$root/ti/kselftest
+	printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n' >\$root/etc/passwd
+	printf 'root:x:0:\nnogroup:x:65534:\n' >\$root/etc/group
+	cd \$root && find . | cpio -o -H newc --quiet >/src/$rel/initramfs.cpio
+	rm -rf \$root"
+log "tests and initramfs ready in $(( $(date +%s) - t0 ))s: $DEST/initramfs.cpio"

@@ -1,0 +1,74 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Host-side checks, run in the build root, one TAP-style line each into
+# out/host-results.txt:
+#  - checkpatch.pl --strict on every patch of the series and on the new
+#    kernel headers;
+#  - rustfmt --check on the Rust component (kernel .rustfmt.toml);
+#  - the uapi header compiles alone in user space, with the ABI sizes;
+#  - unit tests of the Rust state machine (tests/host/state_test.rs).
+# Clippy needs no step of its own: the kernel is built with CLIPPY=1 and
+# CONFIG_WERROR=y, so any lint fails the build.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+RES=$OUT/host-results.txt
+mkdir -p "$OUT"
+: >"$RES"
+n=0
+result() { # result NAME STATUS [DETAIL]
+	n=$((n + 1))
+	if [ "$2" = 0 ]; then
+		echo "ok $n $1" >>"$RES"
+	else
+		echo "not ok $n $1" >>"$RES"
+		[ -n "${3:-}" ] && printf '%s\n' "$3" | sed 's/^/# /' >>"$RES"
+	fi
+}
+
+check() { # check NAME CMD...: run CMD in the build root, record the result
+	local name=$1 outp rc
+	shift
+	outp=$(in_root /bin/sh -c "$*" 2>&1)
+	rc=$?
+	result "$name" $rc "$outp"
+	[ $rc = 0 ] || printf 'FAILED %s:\n%s\n' "$name" "$outp" >&2
+}
+
+for p in "$TOP"/patches/*.patch; do
+	check "checkpatch --strict $(basename "$p")" \
+		"cd /cache/linux && scripts/checkpatch.pl --strict -q --no-summary /src/patches/$(basename "$p")"
+done
+for f in include/linux/task_isolation.h include/uapi/linux/task_isolation.h; do
+	check "checkpatch --strict -f $f" \
+		"cd /cache/linux && scripts/checkpatch.pl --strict -q --no-summary -f --no-tree /src/$f"
+done
+
+check "rustfmt --check rust/task_isolation tests/host" \
+	"rustfmt --edition 2021 --check --config-path /cache/linux/.rustfmt.toml /src/rust/task_isolation/*.rs /src/tests/host/*.rs"
+
+check "uapi header compiles alone with the ABI sizes" "
+	printf '%s\n' '#include <linux/task_isolation.h>' \
+	'_Static_assert(sizeof(struct task_isol_quiesce_extensions) == 64, \"ext\");' \
+	'_Static_assert(sizeof(struct task_isol_quiesce_control) == 64, \"qc\");' \
+	'_Static_assert(sizeof(struct task_isol_inherit_control) == 8, \"ic\");' \
+	'_Static_assert(sizeof(struct task_isol_activate_control) == 64, \"ac\");' \
+	'_Static_assert(PR_ISOL_FEAT_GET == 0x49534647 && PR_ISOL_ACTIVATE_SET == 0x49534153, \"nr\");' \
+	'int main(void) { return 0; }' >/tmp/uapi_test.c &&
+	gcc -std=c11 -Wall -Werror -I/cache/obj-task_isolation/usr/include -o /tmp/uapi_test /tmp/uapi_test.c"
+
+# The state machine's unit tests: one result per test.
+out=$(in_root /bin/sh -c "rustc --edition 2021 --test -o /tmp/state_test /src/tests/host/state_test.rs && /tmp/state_test" 2>&1)
+rc=$?
+tests=$(printf '%s\n' "$out" | sed -n 's/^test \(.*\) \.\.\. \(ok\|FAILED\)$/\1 \2/p')
+if [ -z "$tests" ]; then
+	result "state machine unit tests (build)" 1 "$out"
+	echo "$out" >&2
+else
+	while read -r name verdict; do
+		[ "$verdict" = ok ]; result "state::$name" $?
+	done <<<"$tests"
+	[ $rc = 0 ] || echo "$out" >&2
+fi
+
+log "host checks: $(grep -c '^ok' "$RES") passed, $(grep -c '^not ok' "$RES") failed"

@@ -1,0 +1,62 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Boot a kernel with the test initramfs under QEMU.
+#
+#   scripts/qemu-run.sh [-f FLAVOR] [-m check|demo|shell] [-t SECONDS] [-a EXTRA_CMDLINE]
+#
+# The serial console goes to the terminal and to out/FLAVOR/MODE.log. QEMU
+# always ends: the guest reboots (-no-reboot turns that into an exit) at the
+# end, on panic (panic=-1) and on any WARN (panic_on_warn=1); an outer
+# timeout kills it if the guest hangs. The exit code is the guest's, read
+# from the sentinel line; no sentinel (panic, hang, time-out) is a failure.
+# TI_QEMU_ACCEL overrides the accelerator (default tcg: KVM does not work
+# on our build machines).
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+FLAVOR=task_isolation MODE=check TIMEOUT=900 EXTRA=
+while getopts f:m:t:a:h opt; do
+	case $opt in
+	f) FLAVOR=$OPTARG ;;
+	m) MODE=$OPTARG ;;
+	t) TIMEOUT=$OPTARG ;;
+	a) EXTRA=$OPTARG ;;
+	*) sed -n '3,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+	esac
+done
+case $MODE in check|demo|shell) ;; *) die "-m must be check, demo or shell, not '$MODE'" ;; esac
+case $TIMEOUT in ''|*[!0-9]*) die "-t takes a number of seconds, not '$TIMEOUT'" ;; esac
+
+KERNEL=$CACHE/obj-$FLAVOR/arch/x86/boot/bzImage
+INITRD=$OUT/$FLAVOR/initramfs.cpio
+LOG=$OUT/$FLAVOR/$MODE.log
+[ -f "$KERNEL" ] || die "no kernel at $KERNEL: run scripts/build-kernel.sh $FLAVOR (or make demo)"
+[ -f "$INITRD" ] || die "no initramfs at $INITRD: run scripts/build-tests.sh $FLAVOR"
+command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing: apt-get install qemu-system-x86"
+
+CMDLINE="console=ttyS0 loglevel=5 isolcpus=nohz,domain,1 nohz_full=1 irqaffinity=0 panic=-1 oops=panic panic_on_warn=1 ti.mode=$MODE $EXTRA"
+QEMU=(qemu-system-x86_64 -accel "${TI_QEMU_ACCEL:-tcg}" -smp 3 -m 1G
+	-kernel "$KERNEL" -initrd "$INITRD" -append "$CMDLINE" -no-reboot)
+
+log "booting $FLAVOR kernel in QEMU (${TI_QEMU_ACCEL:-tcg}, 3 vCPUs), mode $MODE, log $LOG"
+t0=$(date +%s)
+if [ "$MODE" = shell ]; then
+	"${QEMU[@]}" -nographic
+	exit
+fi
+timeout -k 10 "$TIMEOUT" "${QEMU[@]}" -display none -serial stdio -monitor none \
+	</dev/null 2>&1 | tr -d '\r' | tee "$LOG"
+qrc=${PIPESTATUS[0]}
+log "QEMU ended after $(( $(date +%s) - t0 ))s (exit $qrc)"
+
+rc=$(sed -n 's/^TI-EXIT: \([0-9]*\)$/\1/p' "$LOG" | tail -1)
+bad=$(grep -E 'BUG:|WARNING:|Oops|Kernel panic|KASAN:|UBSAN:|kmemleak:.*suspected|possible circular locking|possible recursive locking|inconsistent lock state|INFO: rcu_.* detected stalls|rcu: INFO:|self-detected stall|general protection fault|Call Trace:' "$LOG" | head -5)
+if [ -n "$bad" ]; then
+	printf 'error: the kernel log shows a problem:\n%s\n' "$bad" >&2
+	exit 1
+fi
+if [ -z "$rc" ]; then
+	[ "$qrc" = 124 ] || [ "$qrc" = 137 ] && die "guest timed out after ${TIMEOUT}s (no TI-EXIT line)"
+	die "guest ended without the TI-EXIT line (panic or crash?), see $LOG"
+fi
+exit "$rc"

@@ -1,0 +1,369 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Inheritance of task isolation state across fork, vfork, clone of a
+ * thread, clone3 and to grandchildren; execve keeping it; isolation being
+ * per task; and no leak when tasks with state exit.
+ */
+#include "isol_common.h"
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <linux/sched.h>
+#include "../kselftest_harness.h"
+
+#define Q	ISOL_F_QUIESCE
+#define QV	ISOL_F_QUIESCE_VMSTATS
+
+static const struct isol_state empty;
+
+static void configure(struct __test_metadata *_metadata, __u8 inherit, int active)
+{
+	ASSERT_EQ(0, isol_set_quiesce(QV));
+	ASSERT_EQ(0, isol_set_inherit(inherit));
+	if (active)
+		ASSERT_EQ(0, isol_activate(Q));
+}
+
+/* The state a child reports through a pipe after fork(). */
+static int child_state_fork(struct isol_state *out, int depth)
+{
+	struct isol_state s;
+	int fd[2], status;
+	pid_t pid;
+
+	if (pipe(fd))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		close(fd[0]);
+		if (depth > 1) {
+			if (child_state_fork(&s, depth - 1))
+				_exit(1);
+		} else if (isol_get_state(&s)) {
+			_exit(1);
+		}
+		_exit(write(fd[1], &s, sizeof(s)) == sizeof(s) ? 0 : 1);
+	}
+	close(fd[1]);
+	if (read(fd[0], out, sizeof(*out)) != sizeof(*out))
+		return -1;
+	close(fd[0]);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status))
+		return -1;
+	return 0;
+}
+
+static int child_state_vfork(struct isol_state *out)
+{
+	static struct isol_state shared;
+	static volatile int err;
+	int status;
+	pid_t pid;
+
+	pid = vfork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		err = isol_get_state(&shared);
+		_exit(0);
+	}
+	if (waitpid(pid, &status, 0) != pid || err)
+		return -1;
+	*out = shared;
+	return 0;
+}
+
+static int child_state_clone3(struct isol_state *out)
+{
+	struct clone_args args = { .exit_signal = SIGCHLD };
+	struct isol_state s;
+	int fd[2], status;
+	long pid;
+
+	if (pipe(fd))
+		return -1;
+	pid = syscall(SYS_clone3, &args, sizeof(args));
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		if (isol_get_state(&s))
+			_exit(1);
+		_exit(write(fd[1], &s, sizeof(s)) == sizeof(s) ? 0 : 1);
+	}
+	close(fd[1]);
+	if (read(fd[0], out, sizeof(*out)) != sizeof(*out))
+		return -1;
+	close(fd[0]);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status))
+		return -1;
+	return 0;
+}
+
+static void *thread_get_state(void *arg)
+{
+	return (void *)(long)isol_get_state(arg);
+}
+
+static int child_state_thread(struct isol_state *out)
+{
+	pthread_t t;
+	void *ret;
+
+	if (pthread_create(&t, NULL, thread_get_state, out) || pthread_join(t, &ret))
+		return -1;
+	return (long)ret;
+}
+
+enum how { FORK, VFORK, THREAD, CLONE3, GRANDCHILD };
+
+static int child_state(enum how how, struct isol_state *out)
+{
+	switch (how) {
+	case FORK:	return child_state_fork(out, 1);
+	case VFORK:	return child_state_vfork(out);
+	case THREAD:	return child_state_thread(out);
+	case CLONE3:	return child_state_clone3(out);
+	case GRANDCHILD: return child_state_fork(out, 2);
+	}
+	return -1;
+}
+
+FIXTURE(inherit) {
+};
+
+FIXTURE_VARIANT(inherit) {
+	enum how how;
+};
+
+FIXTURE_VARIANT_ADD(inherit, fork) { .how = FORK };
+FIXTURE_VARIANT_ADD(inherit, vfork) { .how = VFORK };
+FIXTURE_VARIANT_ADD(inherit, thread) { .how = THREAD };
+FIXTURE_VARIANT_ADD(inherit, clone3) { .how = CLONE3 };
+FIXTURE_VARIANT_ADD(inherit, grandchild) { .how = GRANDCHILD };
+
+FIXTURE_SETUP(inherit)
+{
+}
+
+FIXTURE_TEARDOWN(inherit)
+{
+}
+
+TEST_F(inherit, nothing_without_conf)
+{
+	struct isol_state s;
+
+	configure(_metadata, 0, 1);
+	ASSERT_EQ(0, child_state(variant->how, &s));
+	EXPECT_TRUE(isol_state_eq(&empty, &s));
+}
+
+TEST_F(inherit, conf_copies_configuration_not_activation)
+{
+	struct isol_state s;
+
+	configure(_metadata, ISOL_INHERIT_CONF, 1);
+	ASSERT_EQ(0, child_state(variant->how, &s));
+	EXPECT_EQ(Q, s.configured);
+	EXPECT_EQ(QV, s.quiesce_mask);
+	EXPECT_EQ(ISOL_INHERIT_CONF, s.inherit_mask);
+	EXPECT_EQ(0, s.active);
+}
+
+TEST_F(inherit, active_copies_everything)
+{
+	struct isol_state parent, s;
+
+	configure(_metadata, ISOL_INHERIT_CONF | ISOL_INHERIT_ACTIVE, 1);
+	ASSERT_EQ(0, isol_get_state(&parent));
+	ASSERT_EQ(0, child_state(variant->how, &s));
+	EXPECT_TRUE(isol_state_eq(&parent, &s));
+	EXPECT_EQ(Q, s.active);
+}
+
+/* A child with inherited activation quiesces on its first return, as the parent would. */
+TEST(active_child_quiesces_on_first_return)
+{
+	long before, after;
+	int fd[2], status;
+	pid_t pid;
+
+	if (pin_to_cpu(ISOLATED_CPU))
+		SKIP(return, "cannot run on CPU %d", ISOLATED_CPU);
+	configure(_metadata, ISOL_INHERIT_CONF | ISOL_INHERIT_ACTIVE, 1);
+	ASSERT_EQ(0, pipe(fd));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid) {
+		void *p = mmap(NULL, 4 * 4096, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		long v[2];
+
+		v[0] = vmstat_read("nr_mlock");
+		if (p == MAP_FAILED || mlock(p, 4 * 4096))
+			_exit(1);
+		v[1] = vmstat_read("nr_mlock");
+		_exit(write(fd[1], v, sizeof(v)) == sizeof(v) ? 0 : 1);
+	}
+	{
+		long v[2];
+
+		ASSERT_EQ(sizeof(v), read(fd[0], v, sizeof(v)));
+		before = v[0];
+		after = v[1];
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
+	EXPECT_EQ(before + 4, after);
+}
+
+TEST(execve_keeps_state)
+{
+	char self[4096], *dir, cmd[4200], line[256] = "";
+	FILE *f;
+	ssize_t n;
+
+	configure(_metadata, ISOL_INHERIT_CONF | ISOL_INHERIT_ACTIVE, 1);
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	ASSERT_GT(n, 0);
+	self[n] = 0;
+	dir = strrchr(self, '/');
+	ASSERT_NE(NULL, dir);
+	*dir = 0;
+	/* popen() forks a shell (inherits), which execs the reporter. */
+	snprintf(cmd, sizeof(cmd), "%s/isol_report", self);
+	f = popen(cmd, "r");
+	ASSERT_NE(NULL, f);
+	ASSERT_NE(NULL, fgets(line, sizeof(line), f));
+	ASSERT_EQ(0, pclose(f));
+	EXPECT_STREQ("configured=1 quiesce=1 inherit=3 active=1\n", line);
+}
+
+TEST(execve_in_same_task_keeps_state)
+{
+	char self[4096], *dir, path[4200], line[256] = "";
+	int fd[2], status;
+	pid_t pid;
+	ssize_t n;
+
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	ASSERT_GT(n, 0);
+	self[n] = 0;
+	dir = strrchr(self, '/');
+	*dir = 0;
+	snprintf(path, sizeof(path), "%s/isol_report", self);
+	ASSERT_EQ(0, pipe(fd));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid) {
+		/* The child configures itself, without inheritance, then execs. */
+		if (isol_set_quiesce(QV) || isol_activate(Q))
+			_exit(2);
+		dup2(fd[1], 1);
+		execl(path, path, (char *)NULL);
+		_exit(3);
+	}
+	close(fd[1]);
+	n = read(fd[0], line, sizeof(line) - 1);
+	ASSERT_GT(n, 0);
+	line[n] = 0;
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_STREQ("configured=1 quiesce=1 inherit=0 active=1\n", line);
+}
+
+static void *configure_thread(void *arg)
+{
+	(void)arg;
+	if (isol_set_quiesce(QV) || isol_set_inherit(ISOL_INHERIT_CONF) ||
+	    isol_activate(Q))
+		return (void *)1L;
+	return NULL;
+}
+
+TEST(state_is_per_thread)
+{
+	struct isol_state s;
+	pthread_t t;
+	void *ret;
+
+	ASSERT_EQ(0, pthread_create(&t, NULL, configure_thread, NULL));
+	ASSERT_EQ(0, pthread_join(t, &ret));
+	ASSERT_EQ(NULL, ret);
+	/* The other thread's configuration is not ours. */
+	ASSERT_EQ(0, isol_get_state(&s));
+	EXPECT_TRUE(isol_state_eq(&empty, &s));
+}
+
+/* Active objects of a slab cache from /proc/slabinfo, or -1. */
+static long slab_objects(const char *cache)
+{
+	char line[512], name[64];
+	long active, v = -1;
+	FILE *f = fopen("/proc/slabinfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%63s %ld", name, &active) == 2 && !strcmp(name, cache))
+			v = active;
+	fclose(f);
+	return v;
+}
+
+static int fork_exit_loop(int n)
+{
+	int i, status;
+
+	for (i = 0; i < n; i++) {
+		pid_t pid = fork();
+
+		if (pid < 0)
+			return -1;
+		if (!pid)
+			_exit(0);
+		if (waitpid(pid, &status, 0) != pid)
+			return -1;
+	}
+	return 0;
+}
+
+/* kmalloc-32 objects once RCU-deferred task frees have settled. */
+static long settled_objects(void)
+{
+	long prev = -2, cur = slab_objects("kmalloc-32");
+	int i;
+
+	for (i = 0; i < 20 && cur != prev; i++) {
+		usleep(250 * 1000);
+		prev = cur;
+		cur = slab_objects("kmalloc-32");
+	}
+	return cur;
+}
+
+/*
+ * Children that exit with active, inherited state leave nothing behind.
+ * Each state is one kmalloc-32 object; 4000 leaked states would add 4000
+ * active objects. Allow for unrelated noise well below that.
+ */
+TEST(no_leak_over_fork_exit_cycles)
+{
+	long before, after;
+
+	if (slab_objects("kmalloc-32") < 0)
+		SKIP(return, "no kmalloc-32 in /proc/slabinfo (needs CONFIG_SLUB_DEBUG)");
+	configure(_metadata, ISOL_INHERIT_CONF | ISOL_INHERIT_ACTIVE, 1);
+	ASSERT_EQ(0, fork_exit_loop(500));
+	before = settled_objects();
+	ASSERT_EQ(0, fork_exit_loop(4000));
+	after = settled_objects();
+	TH_LOG("kmalloc-32 active objects: %ld -> %ld over 4000 forks", before, after);
+	EXPECT_LT(after - before, 400);
+}
+
+TEST_HARNESS_MAIN

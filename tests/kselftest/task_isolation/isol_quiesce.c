@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The effect of ISOL_F_QUIESCE_VMSTATS, seen from user space.
+ *
+ * Visibility: on the isolated CPU nothing folds the per-CPU vmstat
+ * differentials (vmstat_shepherd skips isolated CPUs), so after mlock() of
+ * a few pages nr_mlock in /proc/vmstat only moves if the syscall's return
+ * folded them, i.e. if quiescing was active.
+ *
+ * Interruptions: on a housekeeping CPU the shepherd queues vmstat_update
+ * within about a second of a counter change. We dirty counters with
+ * syscalls, spin in user space, and count vmstat_update executions on the
+ * CPU with the workqueue tracepoint: some without quiescing, none with it.
+ */
+#include "isol_common.h"
+#include "isol_trace.h"
+#include "../kselftest_harness.h"
+
+/*
+ * Start from folded counters on this CPU: a one-shot activation quiesces
+ * on its own return, then deactivate (which does not quiesce).
+ */
+static int fold_now(void)
+{
+	if (isol_set_quiesce(ISOL_F_QUIESCE_VMSTATS) ||
+	    isol_activate_oneshot(ISOL_F_QUIESCE, ISOL_F_QUIESCE_VMSTATS))
+		return -1;
+	return isol_activate(0);
+}
+
+FIXTURE(isolated_cpu) {
+	long before;
+};
+
+FIXTURE_SETUP(isolated_cpu)
+{
+	page_size = sysconf(_SC_PAGESIZE);
+	if (pin_to_cpu(ISOLATED_CPU))
+		SKIP(return, "cannot run on CPU %d: boot with isolcpus=nohz,domain,1",
+		     ISOLATED_CPU);
+	ASSERT_EQ(0, fold_now());
+	self->before = vmstat_read("nr_mlock");
+	ASSERT_GE(self->before, 0);
+}
+
+FIXTURE_TEARDOWN(isolated_cpu)
+{
+}
+
+TEST_F(isolated_cpu, inactive_change_stays_per_cpu)
+{
+	void *p = mlock_pages();
+
+	ASSERT_NE(NULL, p);
+	EXPECT_EQ(self->before, vmstat_read("nr_mlock"));
+	/* Still invisible a while later: nothing folds on this CPU. */
+	usleep(1500 * 1000);
+	EXPECT_EQ(self->before, vmstat_read("nr_mlock"));
+	unlock_pages(p);
+}
+
+TEST_F(isolated_cpu, active_change_is_folded_on_return)
+{
+	void *p;
+
+	ASSERT_EQ(0, isol_activate(ISOL_F_QUIESCE));
+	ASSERT_EQ(self->before, vmstat_read("nr_mlock"));
+	p = mlock_pages();
+	ASSERT_NE(NULL, p);
+	EXPECT_EQ(self->before + PAGES, vmstat_read("nr_mlock"));
+	unlock_pages(p);
+	EXPECT_EQ(self->before, vmstat_read("nr_mlock"));
+}
+
+TEST_F(isolated_cpu, oneshot_quiesces_the_activating_call_only)
+{
+	void *p;
+
+	ASSERT_EQ(0, isol_activate_oneshot(ISOL_F_QUIESCE, ISOL_F_QUIESCE_VMSTATS));
+	p = mlock_pages();
+	ASSERT_NE(NULL, p);
+	EXPECT_EQ(self->before, vmstat_read("nr_mlock"));
+
+	/* Re-activating without ctl clears the one-shot mask. */
+	ASSERT_EQ(0, isol_activate(ISOL_F_QUIESCE));
+	EXPECT_EQ(self->before + PAGES, vmstat_read("nr_mlock"));
+	unlock_pages(p);
+	EXPECT_EQ(self->before, vmstat_read("nr_mlock"));
+}
+
+TEST_F(isolated_cpu, deactivation_stops_quiescing)
+{
+	void *p;
+
+	ASSERT_EQ(0, isol_activate(ISOL_F_QUIESCE));
+	ASSERT_EQ(0, isol_activate(0));
+	p = mlock_pages();
+	ASSERT_NE(NULL, p);
+	EXPECT_EQ(self->before, vmstat_read("nr_mlock"));
+	unlock_pages(p);
+}
+
+TEST_F(isolated_cpu, mask_change_while_active_applies_at_next_return)
+{
+	void *p;
+
+	ASSERT_EQ(0, isol_activate(ISOL_F_QUIESCE));
+	/* Re-setting the (only) quiesce bit while active keeps quiescing. */
+	ASSERT_EQ(0, isol_set_quiesce(ISOL_F_QUIESCE_VMSTATS));
+	p = mlock_pages();
+	ASSERT_NE(NULL, p);
+	EXPECT_EQ(self->before + PAGES, vmstat_read("nr_mlock"));
+	unlock_pages(p);
+}
+
+/* ---- vmstat_update interruptions on a housekeeping CPU ---- */
+
+FIXTURE(housekeeping_cpu) {
+};
+
+FIXTURE_SETUP(housekeeping_cpu)
+{
+	page_size = sysconf(_SC_PAGESIZE);
+	if (access(TRACING "trace_marker", W_OK))
+		SKIP(return, "tracefs not mounted at " TRACING);
+	if (pin_to_cpu(HOUSEKEEPING_CPU))
+		SKIP(return, "cannot run on CPU %d", HOUSEKEEPING_CPU);
+	ASSERT_EQ(0, tracing_start());
+	/* Let work armed by earlier activity run out. */
+	sleep(3);
+}
+
+FIXTURE_TEARDOWN(housekeeping_cpu)
+{
+	tracing_stop();
+}
+
+TEST_F(housekeeping_cpu, vmstat_update_interrupts_without_quiescing)
+{
+	int n = dirty_then_spin(HOUSEKEEPING_CPU, 4, "off");
+
+	TH_LOG("vmstat_update on CPU %d without quiescing: %d", HOUSEKEEPING_CPU, n);
+	ASSERT_GE(n, 0);
+	EXPECT_GE(n, 1);
+}
+
+TEST_F(housekeeping_cpu, vmstat_update_never_runs_with_quiescing)
+{
+	int n;
+
+	ASSERT_EQ(0, isol_set_quiesce(ISOL_F_QUIESCE_VMSTATS));
+	ASSERT_EQ(0, isol_activate(ISOL_F_QUIESCE));
+	n = dirty_then_spin(HOUSEKEEPING_CPU, 4, "on");
+	TH_LOG("vmstat_update on CPU %d with quiescing: %d", HOUSEKEEPING_CPU, n);
+	ASSERT_GE(n, 0);
+	EXPECT_EQ(0, n);
+}
+
+TEST_HARNESS_MAIN
