@@ -11,14 +11,28 @@
 # Only what changed is redone: files are copied only when their content
 # differs, the series is re-applied only when patches/ changed, the config
 # is regenerated only when the fragment or the series changed.
+#
+# FLAVOR baseline is `make bench`'s unpatched kernel: the pristine source
+# in a tree of its own, .cache/linux-base, with no project file and no
+# series, configured like task_isolation minus CONFIG_TASK_ISOLATION.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 FLAVOR=${1:-task_isolation}
 FRAG=$TOP/configs/$FLAVOR.config
-[ -f "$FRAG" ] || die "no config fragment $FRAG"
 TREE=$CACHE/linux
 OBJ=$CACHE/obj-$FLAVOR
+if [ "$FLAVOR" = baseline ]; then
+	# The fragment is derived, not written by hand, so the two cannot drift.
+	TREE=$CACHE/linux-base FRAG=$OBJ/baseline.config
+	mkdir -p "$OBJ"
+	grep -v '^[# ]*CONFIG_TASK_ISOLATION' "$TOP/configs/task_isolation.config" >"$FRAG.new"
+	if cmp -s "$FRAG.new" "$FRAG"; then rm "$FRAG.new"; else mv "$FRAG.new" "$FRAG"; fi
+fi
+[ -f "$FRAG" ] || die "no config fragment $FRAG"
+# The same paths as seen from inside the build root (see in_root).
+SRC_IN=/cache/${TREE#"$CACHE"/}
+case $FRAG in "$CACHE"/*) FRAG_IN=/cache/${FRAG#"$CACHE"/} ;; *) FRAG_IN=/src/${FRAG#"$TOP"/} ;; esac
 
 "$TOP/scripts/fetch-kernel.sh"
 
@@ -55,18 +69,42 @@ install_tree() {
 	done
 }
 
+# series_state: one "patch hash" line per patch of the series, the hash
+# taken over the diff only, so that a changelog edit does not count.
+series_state() {
+	local p
+	while read -r p; do
+		case $p in ''|'#'*) continue ;; esac
+		printf '%s %s\n' "$p" "$(awk '/^diff --git /{d=1} d' "$TOP/patches/$p" |
+			sha256sum | cut -c1-16)"
+	done <"$TOP/patches/series"
+}
+
+# Apply the series, popping only from the first patch whose diff changed:
+# popping everything would touch include/linux/sched.h and so rebuild the
+# whole kernel for a one-line change in a late patch.
 apply_series() {
-	local want have
-	want=$(cat "$TOP"/patches/series "$TOP"/patches/*.patch | sha256sum | cut -c1-16)
+	local want have keep
+	want=$(series_state)
 	have=$(cat "$TREE/.ti-series" 2>/dev/null || true)
 	[ "$want" = "$have" ] && { log "patch series already applied"; return 0; }
-	log "applying the quilt series from patches/"
+	keep=0
+	while [ "$(echo "$want" | sed -n "$((keep + 1))p")" = "$(echo "$have" | sed -n "$((keep + 1))p")" ] &&
+		[ -n "$(echo "$want" | sed -n "$((keep + 1))p")" ]; do
+		keep=$((keep + 1))
+	done
+	log "applying the quilt series from patches/ (keeping the first $keep patches)"
 	rm -f "$TREE/.ti-series"
 	in_root /bin/sh -ec '
 		cd /cache/linux
 		export QUILT_PATCHES=/src/patches QUILT_PC=.pc
-		if [ -d .pc ]; then quilt pop -a -f -q >/dev/null; fi
-		quilt push -a -q' >&2 || die "the series in patches/ does not apply to $(cat "$TREE/.ti-version")"
+		keep=$1
+		if [ -f .pc/applied-patches ]; then
+			n=$(wc -l <.pc/applied-patches)
+			[ "$n" -gt "$keep" ] && quilt pop -f -q $((n - keep)) >/dev/null
+		fi
+		quilt push -a -q' sh "$keep" >&2 ||
+		die "the series in patches/ does not apply to $(cat "$TREE/.ti-version")"
 	echo "$want" >"$TREE/.ti-series"
 }
 
@@ -77,14 +115,14 @@ configure() {
 	want=$(cat "$FRAG" "$TREE/.ti-series" | sha256sum | cut -c1-16)
 	have=$(cat "$OBJ/.ti-config" 2>/dev/null || true)
 	[ "$want" = "$have" ] && [ -f "$OBJ/.config" ] && return 0
-	log "configuring: tinyconfig + configs/$FLAVOR.config"
+	log "configuring: tinyconfig + ${FRAG#"$TOP"/}"
 	mkdir -p "$OBJ"
 	in_root /bin/sh -ec "
-		cd /cache/linux
+		cd $SRC_IN
 		make $MAKE_ARGS -s rustavailable
 		make $MAKE_ARGS -s tinyconfig
 		scripts/kconfig/merge_config.sh -m -O /cache/obj-$FLAVOR \
-			/cache/obj-$FLAVOR/.config /src/configs/$FLAVOR.config >/dev/null
+			/cache/obj-$FLAVOR/.config $FRAG_IN >/dev/null
 		make $MAKE_ARGS -s olddefconfig" >&2 || die "configuration failed"
 	local missing
 	missing=$(grep -E '^CONFIG_[A-Z0-9_]+=' "$FRAG" | while IFS= read -r l; do
@@ -94,8 +132,12 @@ configure() {
 }
 
 
-phase "install project files into the tree" install_tree
-phase "apply patches" apply_series
+if [ "$FLAVOR" = baseline ]; then
+	echo "baseline: no series" >"$TREE/.ti-series"	# configure() hashes it
+else
+	phase "install project files into the tree" install_tree
+	phase "apply patches" apply_series
+fi
 phase "configure ($FLAVOR)" configure
 log "building bzImage and headers ($FLAVOR) with LLVM=1 CLIPPY=1"
 t0=$(date +%s)
@@ -103,7 +145,7 @@ build_log=$OBJ/build.log
 in_root /bin/sh -ec "
 	echo \"kernel: Debian linux-source $(cat "$TREE/.ti-version"), flavor $FLAVOR\"
 	rustc --version; bindgen --version 2>&1 | head -1; clang --version | head -1
-	cd /cache/linux
+	cd $SRC_IN
 	make $MAKE_ARGS CLIPPY=1 bzImage headers" >"$build_log" 2>&1 || {
 	grep -E 'error|Error|warning:' "$build_log" | head -40 >&2
 	die "kernel build failed after $(( $(date +%s) - t0 ))s, full log: $build_log"

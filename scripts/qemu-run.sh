@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # Boot a kernel with the test initramfs under QEMU.
 #
-#   scripts/qemu-run.sh [-f FLAVOR] [-m check|demo|shell] [-t SECONDS] [-a EXTRA_CMDLINE]
+#   scripts/qemu-run.sh [-f FLAVOR] [-m check|demo|bench|shell] [-t SECONDS] [-a EXTRA_CMDLINE]
 #
-# The serial console goes to the terminal and to out/FLAVOR/MODE.log. QEMU
+# The serial console goes to the terminal and to out/FLAVOR/MODE.log (bench:
+# out/bench/FLAVOR.log, with the initramfs of scripts/bench.sh). QEMU
 # always ends: the guest reboots (-no-reboot turns that into an exit) at the
 # end, on panic (panic=-1) and on any WARN (panic_on_warn=1); an outer
 # timeout kills it if the guest hangs. The exit code is the guest's, read
@@ -21,17 +22,20 @@ while getopts f:m:t:a:h opt; do
 	m) MODE=$OPTARG ;;
 	t) TIMEOUT=$OPTARG ;;
 	a) EXTRA=$OPTARG ;;
-	*) sed -n '3,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+	*) sed -n '3,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 	esac
 done
-case $MODE in check|demo|shell) ;; *) die "-m must be check, demo or shell, not '$MODE'" ;; esac
+case $MODE in check|demo|bench|shell) ;; *) die "-m must be check, demo, bench or shell, not '$MODE'" ;; esac
 case $TIMEOUT in ''|*[!0-9]*) die "-t takes a number of seconds, not '$TIMEOUT'" ;; esac
 
 KERNEL=$CACHE/obj-$FLAVOR/arch/x86/boot/bzImage
 INITRD=$OUT/$FLAVOR/initramfs.cpio
 LOG=$OUT/$FLAVOR/$MODE.log
+if [ "$MODE" = bench ]; then	# any kernel flavor, the bench's own initramfs
+	INITRD=$OUT/bench/initramfs.cpio LOG=$OUT/bench/$FLAVOR.log
+fi
 [ -f "$KERNEL" ] || die "no kernel at $KERNEL: run scripts/build-kernel.sh $FLAVOR (or make demo)"
-[ -f "$INITRD" ] || die "no initramfs at $INITRD: run scripts/build-tests.sh $FLAVOR"
+[ -f "$INITRD" ] || die "no initramfs at $INITRD: run scripts/build-tests.sh $FLAVOR (bench: scripts/bench.sh)"
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing: apt-get install qemu-system-x86"
 
 CMDLINE="console=ttyS0 loglevel=5 isolcpus=nohz,domain,1 nohz_full=1 irqaffinity=0 panic=-1 oops=panic panic_on_warn=1 ti.mode=$MODE $EXTRA"

@@ -4,8 +4,8 @@
  *
  * The policy (argument checks, per-task state, inheritance, what to quiesce
  * and when) is implemented in Rust in kernel/task_isolation/; these are its
- * entry points, called from the prctl switch, fork, task free and the
- * syscall exit path.
+ * entry points, called from the prctl switch, fork, task free, the
+ * syscall exit path and /proc/<pid>/task_isolation.
  */
 #ifndef _LINUX_TASK_ISOLATION_H
 #define _LINUX_TASK_ISOLATION_H
@@ -14,6 +14,8 @@
 #include <linux/sched.h>
 #include <linux/thread_info.h>
 
+struct seq_file;
+
 #ifdef CONFIG_TASK_ISOLATION
 
 int task_isol_prctl(int option, unsigned long arg2, unsigned long arg3,
@@ -21,6 +23,7 @@ int task_isol_prctl(int option, unsigned long arg2, unsigned long arg3,
 int task_isol_fork(struct task_struct *tsk);
 void task_isol_free(struct task_struct *tsk);
 void task_isol_exit_to_user(void);
+int task_isol_proc_show(struct seq_file *m, struct task_struct *tsk);
 
 /*
  * dup_task_struct() copied the parent's pointer and work bit: drop them

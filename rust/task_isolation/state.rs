@@ -8,6 +8,8 @@
 //! module only uses `core`, so its rules are also unit-tested on the host
 //! (`tests/host/`).
 
+use core::fmt::{self, Write};
+
 /// Feature bit: quiesce kernel activities on return to user space.
 pub(crate) const ISOL_F_QUIESCE: u64 = 1 << 0;
 /// All features this implementation knows.
@@ -24,6 +26,13 @@ pub(crate) const ISOL_INHERIT_CONF: u8 = 1 << 0;
 pub(crate) const ISOL_INHERIT_ACTIVE: u8 = 1 << 1;
 /// All inherit bits.
 pub(crate) const INHERIT_BITS: u8 = ISOL_INHERIT_CONF | ISOL_INHERIT_ACTIVE;
+
+/// Names of the feature bits, by bit number.
+const FEATURE_NAMES: &[&str] = &["quiesce"];
+/// Names of the quiesce bits, by bit number (the `chisol -q` names).
+const QUIESCE_NAMES: &[&str] = &["vmstat_sync"];
+/// Names of the inherit bits, by bit number.
+const INHERIT_NAMES: &[&str] = &["conf", "active"];
 
 /// Why a request is refused; mapped to an errno by the caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -154,4 +163,28 @@ impl State {
         };
         (mask, next)
     }
+}
+
+/// Writes `key: 0x<mask> <names>`, the names of the set bits separated by
+/// commas and left out when the mask is 0.
+fn write_mask(w: &mut impl Write, key: &str, mask: u64, names: &[&str]) -> fmt::Result {
+    write!(w, "{key}: {mask:#x}")?;
+    let mut sep = " ";
+    for (bit, name) in names.iter().enumerate() {
+        if mask & (1 << bit) != 0 {
+            write!(w, "{sep}{name}")?;
+            sep = ",";
+        }
+    }
+    w.write_str("\n")
+}
+
+/// Writes `s` in the format of `/proc/<pid>/task_isolation`, one
+/// `key: value` line per mask.
+pub(crate) fn write_status(w: &mut impl Write, s: &State) -> fmt::Result {
+    write_mask(w, "configured", s.configured(), FEATURE_NAMES)?;
+    write_mask(w, "quiesce_mask", s.quiesce_mask, QUIESCE_NAMES)?;
+    write_mask(w, "active_mask", s.active_mask, FEATURE_NAMES)?;
+    write_mask(w, "oneshot_mask", s.oneshot_mask, QUIESCE_NAMES)?;
+    write_mask(w, "inherit_mask", s.inherit_mask.into(), INHERIT_NAMES)
 }

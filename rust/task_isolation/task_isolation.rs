@@ -43,7 +43,7 @@ mod shim;
 mod state;
 
 use abi::{ActivateControl, InheritControl, QuiesceControl, QuiesceExtensions};
-use shim::Task;
+use shim::{SeqFile, Task, TaskView};
 use state::{Reject, State, ISOL_F_QUIESCE, ISOL_F_QUIESCE_VMSTATS, QUIESCE_BITS};
 
 /// The state a task owns once it has configured isolation.
@@ -93,15 +93,15 @@ fn load(task: &Task) -> State {
 /// Stores `new` as the state of `task`, allocating it on first use, and
 /// makes the syscall work bit follow it. Nothing changes on failure.
 fn commit(task: &mut Task, new: &State) -> Result {
-    match task.state() {
-        Some(isol) => isol.store(new),
+    if task.state().is_none() {
         // Storing an all-zero state needs no memory.
-        None if *new == State::default() => return Ok(()),
-        None => {
-            let isol = KBox::new(TaskIsol::default(), GFP_KERNEL_ACCOUNT)?;
-            isol.store(new);
-            task.install(isol);
+        if *new == State::default() {
+            return Ok(());
         }
+        task.install(KBox::new(TaskIsol::default(), GFP_KERNEL_ACCOUNT)?);
+    }
+    if let Some(isol) = task.state() {
+        isol.store(new);
     }
     task.set_exit_work(new.wants_exit_work());
     Ok(())
@@ -303,4 +303,29 @@ pub extern "C" fn task_isol_exit_to_user() {
     if mask & ISOL_F_QUIESCE_VMSTATS != 0 {
         shim::quiet_vmstat_sync();
     }
+}
+
+/// Shows the state of `tsk` in `/proc/<pid>/task_isolation`; the caller
+/// has checked that the reader may see it (ptrace read access).
+///
+/// # Safety
+///
+/// `m` must be the `seq_file` of a show callback in progress and `tsk` a
+/// task that the caller holds a reference on, both valid until it returns.
+#[no_mangle]
+pub unsafe extern "C" fn task_isol_proc_show(
+    m: *mut bindings::seq_file,
+    tsk: *mut bindings::task_struct,
+) -> c_int {
+    let (Some(m), Some(tsk)) = (NonNull::new(m), NonNull::new(tsk)) else {
+        return EINVAL.to_errno();
+    };
+    // SAFETY: Guaranteed by the caller.
+    let view = unsafe { TaskView::from_raw(tsk) };
+    // SAFETY: Guaranteed by the caller.
+    let mut seq = unsafe { SeqFile::from_raw(m) };
+    let s = view.state().map(TaskIsol::load).unwrap_or_default();
+    // Writing to a `SeqFile` cannot fail: seq_file itself handles overflow.
+    let _ = state::write_status(&mut seq, &s);
+    0
 }

@@ -147,3 +147,34 @@ fn inheritance() {
     assert!(child.wants_exit_work());
     assert_eq!(child.inherited(), Some(child));
 }
+
+fn status(s: &State) -> String {
+    let mut out = String::new();
+    write_status(&mut out, s).unwrap();
+    out
+}
+
+#[test]
+fn status_of_an_empty_task() {
+    assert_eq!(
+        status(&State::default()),
+        "configured: 0x0\nquiesce_mask: 0x0\nactive_mask: 0x0\noneshot_mask: 0x0\ninherit_mask: 0x0\n"
+    );
+}
+
+#[test]
+fn status_names_every_set_bit() {
+    let s = configured()
+        .set_inherit(ISOL_INHERIT_CONF | ISOL_INHERIT_ACTIVE)
+        .unwrap()
+        .activate(ISOL_F_QUIESCE, Some(ISOL_F_QUIESCE_VMSTATS))
+        .unwrap();
+    assert_eq!(
+        status(&s),
+        "configured: 0x1 quiesce\nquiesce_mask: 0x1 vmstat_sync\nactive_mask: 0x1 quiesce\n\
+         oneshot_mask: 0x1 vmstat_sync\ninherit_mask: 0x3 conf,active\n"
+    );
+    let conf_only = configured().set_inherit(ISOL_INHERIT_CONF).unwrap();
+    assert!(status(&conf_only)
+        .ends_with("active_mask: 0x0\noneshot_mask: 0x0\ninherit_mask: 0x1 conf\n"));
+}
