@@ -6,9 +6,11 @@
 #    kernel headers;
 #  - rustfmt --check on the Rust component (kernel .rustfmt.toml);
 #  - the uapi header compiles alone in user space, with the ABI sizes;
-#  - unit tests of the Rust state machine (tests/host/state_test.rs).
-# Clippy needs no step of its own: the kernel is built with CLIPPY=1 and
-# CONFIG_WERROR=y, so any lint fails the build.
+#  - unit tests of the Rust state machine (tests/host/state_test.rs);
+#  - chisol: cargo test (one line per test), rustfmt, clippy, mandoc -Tlint
+#    of its man page; checkpatch on samples/task_isolation.
+# The kernel component needs no clippy step of its own: the kernel is built
+# with CLIPPY=1 and CONFIG_WERROR=y, so any lint fails the build.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -70,5 +72,42 @@ else
 	done <<<"$tests"
 	[ $rc = 0 ] || echo "$out" >&2
 fi
+
+# chisol (tools/chisol): its cargo tests, one result per test (the uapi
+# mirror against the C header, option parsing, the status format, the
+# binary's exit codes); formatting, clippy and its man page. The samples:
+# checkpatch, as kernel code.
+# shellcheck disable=SC2046 # cargo_env prints separate VAR=value words
+out=$(in_root /usr/bin/env $(cargo_env) cargo test --locked \
+	--manifest-path /src/tools/chisol/Cargo.toml 2>&1)
+rc=$?
+tests=$(printf '%s\n' "$out" | awk '
+	/^ *Running / { bin = ($2 == "unittests") ? $3 : $2
+		sub(/^(src|tests)\//, "", bin); sub(/\.rs$/, "", bin) }
+	/^test [^ ]+ \.\.\. (ok|FAILED)$/ { print bin "::" $2, $4 }')
+if [ -z "$tests" ]; then
+	result "chisol cargo test (build)" 1 "$out"
+	echo "$out" >&2
+else
+	while read -r name verdict; do
+		[ "$verdict" = ok ]; result "chisol::$name" $?
+	done <<<"$tests"
+	if [ $rc != 0 ]; then
+		echo "$out" >&2
+		grep -q ' FAILED$' <<<"$tests" || result "chisol cargo test (exit $rc)" 1 "$out"
+	fi
+fi
+check "rustfmt --check tools/chisol" \
+	"rustfmt --edition 2021 --check /src/tools/chisol/src/*.rs /src/tools/chisol/tests/*.rs"
+check "cargo clippy tools/chisol" \
+	"env $(cargo_env) cargo clippy -q --locked --all-targets \
+		--manifest-path /src/tools/chisol/Cargo.toml -- -D warnings"
+check "mandoc -Tlint tools/chisol/chisol.1" \
+	'out=$(mandoc -Tlint /src/tools/chisol/chisol.1 2>&1); rc=$?
+	printf "%s\n" "$out"; [ $rc = 0 ] && [ -z "$out" ]'
+for f in "$TOP"/samples/task_isolation/*.c; do
+	check "checkpatch --strict -f samples/task_isolation/$(basename "$f")" \
+		"cd /cache/linux && scripts/checkpatch.pl --strict -q --no-summary -f --no-tree /src/samples/task_isolation/$(basename "$f")"
+done
 
 log "host checks: $(grep -c '^ok' "$RES") passed, $(grep -c '^not ok' "$RES") failed"

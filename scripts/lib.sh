@@ -10,7 +10,8 @@ SUITE=trixie
 # Packages the build root must contain. Changing this list recreates the root.
 ROOT_PKGS="build-essential flex bison bc libelf-dev libssl-dev cpio rustc
 rust-src bindgen libclang-dev clang lld llvm rustfmt rust-clippy python3 kmod
-xz-utils busybox-static quilt rsync coreutils perl"
+xz-utils busybox-static quilt rsync coreutils perl python3-matplotlib
+cargo ca-certificates mandoc"
 
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -44,6 +45,21 @@ host_need() {
 	apt-get update -qq >&2 || die "apt-get update failed"
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 		"${missing[@]}" >&2 || die "could not install ${missing[*]}: run 'apt-get install ${missing[*]}' by hand"
+}
+
+# cargo_env: the VAR=value words for cargo in the build root (in_root
+# clears the environment). Downloads are cached in .cache/cargo, objects in
+# .cache/chisol-target. The host's CA bundle goes along, copied into the
+# cache: it has any certificate the host trusts for its way out (a
+# TLS-inspecting proxy), which the root's ca-certificates lacks.
+cargo_env() {
+	local ca=/etc/ssl/certs/ca-certificates.crt
+	mkdir -p "$CACHE/cargo"
+	printf '%s ' CARGO_HOME=/cache/cargo CARGO_TARGET_DIR=/cache/chisol-target
+	if [ -f "$ca" ]; then
+		cmp -s "$ca" "$CACHE/cargo/host-ca.crt" || cp "$ca" "$CACHE/cargo/host-ca.crt"
+		printf '%s ' CARGO_HTTP_CAINFO=/cache/cargo/host-ca.crt
+	fi
 }
 
 # in_root CMD...: run CMD inside the build root, with the repository at /src

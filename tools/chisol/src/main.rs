@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0
+//! chisol: run a program with task isolation configured and activated.
+//!
+//! `chisol [options] [--] command [args...]` configures quiescing, sets the
+//! inheritance, activates, then executes the command: execve keeps the
+//! task's isolation state, so an unmodified program runs isolated.
+
+use std::ffi::{CString, OsString};
+use std::io::{self, Write};
+use std::os::unix::ffi::OsStrExt;
+use std::process::exit;
+
+use chisol::cli::{self, Action, RunPlan};
+use chisol::isol::{self, PrctlError};
+use chisol::names::{field, mask_names, FEATURES, QUIESCE};
+use chisol::uapi::ISOL_F_QUIESCE;
+
+const EXIT_FAILURE: i32 = 1;
+/// As util-linux: the command was found but could not be executed.
+const EXIT_EXEC_FAILED: i32 = 126;
+/// As util-linux: the command was not found.
+const EXIT_EXEC_ENOENT: i32 = 127;
+
+const HINT_UNSUPPORTED: &str = "kernel without task isolation support (CONFIG_TASK_ISOLATION)?";
+
+/// An error to report as `chisol: MESSAGE`, with an optional hint line.
+struct Failure {
+    msg: String,
+    hint: Option<&'static str>,
+    code: i32,
+}
+
+impl Failure {
+    fn new(msg: String) -> Self {
+        Failure {
+            msg,
+            hint: None,
+            code: EXIT_FAILURE,
+        }
+    }
+}
+
+impl From<PrctlError> for Failure {
+    fn from(err: PrctlError) -> Self {
+        Failure {
+            msg: err.to_string(),
+            hint: isol::means_unsupported(&err).then_some(HINT_UNSUPPORTED),
+            code: EXIT_FAILURE,
+        }
+    }
+}
+
+fn main() {
+    let action = match cli::parse(std::env::args_os()) {
+        Ok(action) => action,
+        Err(err) => {
+            let _ = err.print();
+            exit(cli::exit_code(&err));
+        }
+    };
+    let result = match action {
+        Action::Info => info(),
+        Action::Status(pid) => status(pid),
+        Action::Run(plan) => run(plan),
+    };
+    if let Err(f) = result {
+        eprintln!("chisol: {}", f.msg);
+        if let Some(hint) = f.hint {
+            eprintln!("chisol: {hint}");
+        }
+        exit(f.code);
+    }
+}
+
+/// Writes `text` to stdout, failing (EPIPE, full disk) as an error.
+fn print(text: &str) -> Result<(), Failure> {
+    let mut out = io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|e| Failure::new(format!("write error: {}", io_error(&e))))
+}
+
+/// An I/O error in strerror(3) words, without Rust's "(os error N)".
+fn io_error(e: &io::Error) -> String {
+    match e.raw_os_error() {
+        Some(errno) => isol::strerror(errno),
+        None => e.to_string(),
+    }
+}
+
+/// `--info`: what the kernel supports.
+fn info() -> Result<(), Failure> {
+    let features = isol::supported_features()?;
+    let mut text = format!("{}\n", field("features", features, FEATURES));
+    if features & ISOL_F_QUIESCE != 0 {
+        let ext = isol::supported_quiesce()?;
+        text += &format!(
+            "{}\n",
+            field("quiesce_bits", ext.supported_quiesce_bits, QUIESCE)
+        );
+    }
+    print(&text)
+}
+
+/// `--status [PID]`: a task's configuration and activation.
+fn status(pid: Option<u32>) -> Result<(), Failure> {
+    let Some(pid) = pid else {
+        return print(&isol::own_status()?.format());
+    };
+    let path = format!("/proc/{pid}/task_isolation");
+    match std::fs::read_to_string(&path) {
+        Ok(mut text) => {
+            if !text.is_empty() && !text.ends_with('\n') {
+                text.push('\n');
+            }
+            print(&text)
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            if std::path::Path::new(&format!("/proc/{pid}")).exists() {
+                Err(Failure {
+                    msg: format!("cannot read {path}: {}", io_error(&e)),
+                    hint: Some(HINT_UNSUPPORTED),
+                    code: EXIT_FAILURE,
+                })
+            } else {
+                Err(Failure::new(format!("no process with PID {pid}")))
+            }
+        }
+        Err(e) => Err(Failure::new(format!(
+            "cannot read {path}: {}",
+            io_error(&e)
+        ))),
+    }
+}
+
+/// Executes a command: configure, inherit, activate, execvp.
+fn run(plan: RunPlan) -> Result<(), Failure> {
+    let argv = plan
+        .command
+        .iter()
+        .map(|a| CString::new(a.as_bytes()))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|_| Failure::new("argument contains a NUL byte".into()))?;
+
+    // Read-only checks first: nothing is changed when they fail. Without
+    // --quiesce, --activate relies on a configuration chisol inherited.
+    if plan.activate && plan.quiesce.is_none() {
+        let configured = isol::configured_features()?;
+        if configured & ISOL_F_QUIESCE == 0 {
+            return Err(Failure::new(
+                "--activate: quiescing is not configured: use --quiesce".into(),
+            ));
+        }
+        if let Some(oneshot) = plan.oneshot {
+            let inherited = isol::quiesce_mask()?;
+            if oneshot & !inherited != 0 {
+                return Err(Failure::new(format!(
+                    "--oneshot {} is not in the inherited quiesce configuration ({})",
+                    mask_names(oneshot & !inherited, QUIESCE),
+                    mask_names(inherited, QUIESCE)
+                )));
+            }
+        }
+    }
+
+    if let Some(mask) = plan.quiesce {
+        isol::set_quiesce_mask(mask)?;
+    }
+    if let Some(mask) = plan.inherit {
+        isol::set_inherit_mask(mask)?;
+    }
+    // Rust ignores SIGPIPE; the command must start with the default.
+    // SAFETY: restoring the default disposition of a signal is always sound.
+    unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
+    if plan.activate {
+        isol::activate(ISOL_F_QUIESCE, plan.oneshot)?;
+    }
+    Err(exec(&plan.command[0], &argv))
+}
+
+/// execvp(); returns only on failure.
+fn exec(name: &OsString, argv: &[CString]) -> Failure {
+    let mut ptrs: Vec<*const libc::c_char> = argv.iter().map(|a| a.as_ptr()).collect();
+    ptrs.push(std::ptr::null());
+    // SAFETY: ptrs is a NULL-terminated array of pointers to NUL-terminated
+    // strings, all alive for the duration of the call.
+    unsafe { libc::execvp(ptrs[0], ptrs.as_ptr()) };
+    let err = io::Error::last_os_error();
+    let code = if err.raw_os_error() == Some(libc::ENOENT) {
+        EXIT_EXEC_ENOENT
+    } else {
+        EXIT_EXEC_FAILED
+    };
+    Failure {
+        msg: format!(
+            "failed to execute {}: {}",
+            name.to_string_lossy(),
+            io_error(&err)
+        ),
+        hint: None,
+        code,
+    }
+}
