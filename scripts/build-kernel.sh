@@ -29,6 +29,22 @@ if [ "$FLAVOR" = baseline ]; then
 	grep -v '^[# ]*CONFIG_TASK_ISOLATION' "$TOP/configs/task_isolation.config" >"$FRAG.new"
 	if cmp -s "$FRAG.new" "$FRAG"; then rm "$FRAG.new"; else mv "$FRAG.new" "$FRAG"; fi
 fi
+case $FLAVOR in *_debug)
+	# A debug flavor's fragment lists only the checkers: it goes on top of
+	# its base flavor's fragment (task_isolation_debug: task_isolation).
+	# The merged fragment is derived, the last setting of an option wins.
+	base=$TOP/configs/${FLAVOR%_debug}.config
+	[ -f "$FRAG" ] && [ -f "$base" ] || die "no config fragment $FRAG or $base"
+	mkdir -p "$OBJ"
+	cat "$base" "$FRAG" | awk '
+		/^CONFIG_[A-Za-z0-9_]+=/ { k = substr($0, 1, index($0, "=") - 1) }
+		/^# CONFIG_[A-Za-z0-9_]+ is not set/ { k = $2 }
+		k != "" { if (!(k in v)) o[n++] = k; v[k] = $0; k = "" }
+		END { for (i = 0; i < n; i++) print v[o[i]] }' >"$OBJ/merged.config.new"
+	FRAG=$OBJ/merged.config
+	if cmp -s "$FRAG.new" "$FRAG"; then rm "$FRAG.new"; else mv "$FRAG.new" "$FRAG"; fi
+	;;
+esac
 [ -f "$FRAG" ] || die "no config fragment $FRAG"
 # The same paths as seen from inside the build root (see in_root).
 SRC_IN=/cache/${TREE#"$CACHE"/}
@@ -58,6 +74,9 @@ install_tree() {
 		install_file "$f" "$TREE/kernel/task_isolation/$(basename "$f")"
 	done
 	install_file "$TOP/Kbuild" "$TREE/kernel/task_isolation/Makefile"
+	for f in "$TOP"/samples/task_isolation/*; do
+		install_file "$f" "$TREE/samples/task_isolation/$(basename "$f")"
+	done
 	install_file "$TOP/include/uapi/linux/task_isolation.h" \
 		"$TREE/include/uapi/linux/task_isolation.h"
 	install_file "$TOP/include/linux/task_isolation.h" \
