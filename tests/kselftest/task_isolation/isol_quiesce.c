@@ -113,6 +113,58 @@ TEST_F(isolated_cpu, mask_change_while_active_applies_at_next_return)
 	unlock_pages(p);
 }
 
+/*
+ * Node counters too: PAGES pages written to a new tmpfs file raise
+ * nr_shmem, a node stat (nr_mlock above is a zone stat).
+ */
+static int write_shmem_pages(const char *path)
+{
+	char buf[4096];
+	int fd, i, ok = 1;
+
+	memset(buf, 'x', sizeof(buf));
+	fd = open(path, O_CREAT | O_TRUNC | O_WRONLY, 0600);
+	if (fd < 0)
+		return -1;
+	for (i = 0; i < PAGES; i++)
+		ok &= write(fd, buf, sizeof(buf)) == (ssize_t)sizeof(buf);
+	close(fd);
+	return ok ? 0 : -1;
+}
+
+TEST_F(isolated_cpu, node_counters_are_folded_too)
+{
+	static const char path[] = "/tmp/isol_quiesce_shmem";
+	long before, after_write, after_unlink;
+
+	if (page_size != 4096)
+		SKIP(return, "needs 4 KiB pages");
+	ASSERT_EQ(0, isol_activate(ISOL_F_QUIESCE));
+	before = vmstat_read("nr_shmem");
+	ASSERT_GE(before, 0);
+	ASSERT_EQ(0, write_shmem_pages(path));
+	after_write = vmstat_read("nr_shmem");
+	ASSERT_EQ(0, unlink(path));
+	after_unlink = vmstat_read("nr_shmem");
+	EXPECT_EQ(before + PAGES, after_write);
+	EXPECT_EQ(before, after_unlink);
+}
+
+TEST_F(isolated_cpu, node_counters_stay_per_cpu_when_inactive)
+{
+	static const char path[] = "/tmp/isol_quiesce_shmem";
+	long before, after;
+
+	if (page_size != 4096)
+		SKIP(return, "needs 4 KiB pages");
+	before = vmstat_read("nr_shmem");
+	ASSERT_GE(before, 0);
+	ASSERT_EQ(0, write_shmem_pages(path));
+	after = vmstat_read("nr_shmem");
+	unlink(path);
+	EXPECT_EQ(before, after);
+}
+
 /* ---- vmstat_update interruptions on a housekeeping CPU ---- */
 
 FIXTURE(housekeeping_cpu) {
