@@ -41,10 +41,13 @@ host_need() {
 	done
 	[ ${#missing[@]} -eq 0 ] && return 0
 	need_root
-	log "installing missing host packages: ${missing[*]} (apt-get install ${missing[*]})"
-	apt-get update -qq >&2 || die "apt-get update failed"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-		"${missing[@]}" >&2 || die "could not install ${missing[*]}: run 'apt-get install ${missing[*]}' by hand"
+	mkdir -p "$CACHE"
+	log "installing missing host packages: ${missing[*]} (apt-get install ${missing[*]}; log: $CACHE/host-apt.log)"
+	{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		--no-install-recommends "${missing[@]}"; } >"$CACHE/host-apt.log" 2>&1 || {
+		tail -5 "$CACHE/host-apt.log" >&2
+		die "could not install ${missing[*]}: run 'apt-get update && apt-get install ${missing[*]}' by hand"
+	}
 }
 
 # cargo_env: the VAR=value words for cargo in the build root (in_root

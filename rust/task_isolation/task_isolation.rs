@@ -15,8 +15,8 @@
 //! Design:
 //!
 //! - All policy is here; C only has hooks (prctl, fork, task free, syscall
-//!   exit) and `quiet_vmstat_sync()` for what Rust cannot reach. [`shim`] is
-//!   the one module that calls into C.
+//!   exit, `/proc/<pid>/task_isolation`) and `quiet_vmstat_sync()` for what
+//!   Rust cannot reach. [`shim`] is the one module that calls into C.
 //! - Per-task state is a [`TaskIsol`] allocated on the first
 //!   `PR_ISOL_CFG_SET` that stores something and owned by `task_struct`
 //!   until `free_task()`. A task that never uses the interface owns nothing.
@@ -27,7 +27,9 @@
 //!   tasks execute no extra instruction.
 //! - Only the task changes its own state (and its parent, for a child not
 //!   yet running), so plain relaxed atomics suffice; they make concurrent
-//!   readers safe without a lock on the exit path.
+//!   readers (the `/proc` file) safe without a lock on the exit path. The
+//!   state is published once and only freed with the task, which a reader
+//!   holds a reference on.
 
 use core::mem::size_of;
 use core::ptr::NonNull;
