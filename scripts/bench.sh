@@ -1,0 +1,129 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make bench: measure, side by side, an unpatched kernel and the patched one.
+#
+#   scripts/bench.sh          build the baseline kernel, the bench programs
+#                             and their initramfs, boot both kernels in
+#                             turn, write out/bench/{results.json,REPORT.md,
+#                             interruptions.png} and print the table
+#   scripts/bench.sh tools    only compile the bench programs (make check)
+#
+# The baseline kernel is built from the same Debian source and the same
+# config fragment minus the series' options (scripts/build-kernel.sh
+# baseline). Both kernels boot with the same command line and the same
+# initramfs (programs in tools/bench/, built against the patched kernel's
+# headers; on the baseline the prctls fail with EINVAL and those cases are
+# reported as skipped). The boots alternate baseline, patched, patched,
+# baseline (ABBA), so that a linear drift of the host hits both alike; each
+# boot runs every case TI_BENCH_REPS times, interleaved.
+#
+# Knobs: TI_BENCH_ROUNDS (ABBA halves, default 2: 4 boots), TI_BENCH_REPS
+# (repetitions per boot, default 3), TI_BENCH_SECS (seconds of spinning per
+# interruption run, default 10), TI_BENCH_ITERS (getpid,dirty,fork loop
+# lengths, default 2000000,10000,300), TI_BENCH_NICE (QEMU's nice value,
+# default -10: on a shared build machine the guest's vCPUs then lose less
+# time to other jobs; timings are still only compared as ratios).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+ROUNDS=${TI_BENCH_ROUNDS:-2}
+REPS=${TI_BENCH_REPS:-3}
+SECS=${TI_BENCH_SECS:-10}
+ITERS=${TI_BENCH_ITERS:-2000000,10000,300}
+NICE=${TI_BENCH_NICE:--10}
+PATCHED=task_isolation
+B=$OUT/bench
+rel=${B#"$TOP"/}
+t_start=${TI_BENCH_T0:-$(date +%s)}
+mkdir -p "$B"
+
+build_tools() {
+	[ -f "$CACHE/obj-$PATCHED/usr/include/linux/task_isolation.h" ] ||
+		die "no exported headers in .cache/obj-$PATCHED: run scripts/build-kernel.sh"
+	in_root make -s -C /src/tools/bench O=/src/$rel/bin \
+		KHDR=/cache/obj-$PATCHED/usr/include >&2 || die "bench programs do not build"
+}
+
+pack_initramfs() {
+	in_root /bin/sh -ec "
+		root=/src/$rel/initramfs
+		rm -rf \$root && mkdir -p \$root/bin \$root/ti/bench \$root/etc
+		cp /bin/busybox \$root/bin/busybox && ln -s busybox \$root/bin/sh
+		cp /src/scripts/guest/init \$root/init
+		cp /src/scripts/guest/bench.sh \$root/ti/
+		cp /src/$rel/bin/isol_cost /src/$rel/bin/isol_noise \$root/ti/bench/
+		printf 'root:x:0:0:root:/:/bin/sh\n' >\$root/etc/passwd
+		printf 'root:x:0:\n' >\$root/etc/group
+		cd \$root && find . | cpio -o -H newc --quiet >/src/$rel/initramfs.cpio
+		rm -rf \$root"
+}
+
+# The two configurations must differ only in the series' own options
+# (CONFIG_TASK_ISOLATION, CONFIG_SAMPLE_TASK_ISOLATION).
+config_diff() {
+	diff <(grep -v '^#' "$CACHE/obj-baseline/.config" | sort) \
+		<(grep -v '^#' "$CACHE/obj-$PATCHED/.config" | sort) |
+		sed -n 's/^[<>] //p' >"$B/config.diff" || true
+	if grep -v '^CONFIG_[A-Z0-9_]*TASK_ISOLATION' "$B/config.diff" | grep -q .; then
+		die "baseline and patched configs differ beyond the series' options: $B/config.diff"
+	fi
+	log "configs differ only in: $(tr '\n' ' ' <"$B/config.diff")"
+}
+
+boot() {	# boot KERNEL-FLAVOR NAME
+	local rc
+	# Show the result lines as they come; the whole console is in the log.
+	set +e
+	nice -n "$NICE" bash "$TOP/scripts/qemu-run.sh" -f "$1" -m bench -t 1800 \
+		-a "ti.reps=$REPS ti.secs=$SECS ti.iters=$ITERS" |
+		grep --line-buffered -E '^BENCH (boot|cost|noise|proof|done) ' |
+		sed -u 's/^BENCH /    /' >&2
+	rc=${PIPESTATUS[0]}
+	set -e
+	mv -f "$B/$1.log" "$B/$2.log" 2>/dev/null || true
+	[ "$rc" = 0 ] || die "bench boot $2 failed (exit $rc), see $B/$2.log"
+}
+
+run_boots() {
+	local r i order k t0 others
+	rm -f "$B"/boot-*.log "$B/host.txt"
+	i=0
+	for r in $(seq "$ROUNDS"); do
+		# ABBA: baseline first in odd rounds, patched first in even ones.
+		if [ $((r % 2)) = 1 ]; then order="baseline $PATCHED"; else order="$PATCHED baseline"; fi
+		for k in $order; do
+			i=$((i + 1))
+			t0=$(date +%s)
+			log "boot $i/$((2 * ROUNDS)): $k kernel (round $r), log $rel/boot-$i-$k.log"
+			# Other QEMUs on the host skew the timings: record them.
+			others=$(pgrep -c qemu-system || true)
+			boot "$k" "boot-$i-$k"
+			echo "boot-$i-$k $(( $(date +%s) - t0 ))" >>"$B/timing.txt"
+			echo "boot-$i-$k nice=$NICE other_qemus_at_start=$others load_at_end=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' /)" >>"$B/host.txt"
+		done
+	done
+}
+
+if [ "${1:-}" = tools ]; then
+	phase "bench programs" build_tools
+	exit 0
+fi
+
+rm -f "$B/timing.txt"
+t0=$(date +%s)
+phase "baseline kernel (pristine $(cat "$CACHE/pristine/.ti-version" 2>/dev/null || echo source), no series)" \
+	bash "$TOP/scripts/build-kernel.sh" baseline
+echo "build-baseline $(( $(date +%s) - t0 ))" >>"$B/timing.txt"
+config_diff
+phase "bench programs" build_tools
+phase "bench initramfs" pack_initramfs
+t0=$(date +%s)
+phase "benchmark boots ($((2 * ROUNDS)) boots, baseline/patched ABBA, $REPS repetitions each)" run_boots
+echo "boots $(( $(date +%s) - t0 ))" >>"$B/timing.txt"
+echo "total-before-report $(( $(date +%s) - t_start ))" >>"$B/timing.txt"
+phase "report" in_root python3 /src/scripts/bench_report.py --dir /src/$rel \
+	--kernel-version "$(cat "$CACHE/pristine/.ti-version")" --host-cpus "$(nproc)" \
+	--t0 "$t_start" || die "report failed"
+echo
+cat "$B/summary.txt"
+log "make bench: $(( $(date +%s) - t_start ))s; report $rel/REPORT.md, plot $rel/interruptions.png"

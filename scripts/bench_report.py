@@ -1,0 +1,559 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""make bench: turn the guests' "BENCH ..." lines into results.json,
+REPORT.md, summary.txt (the tables printed at the end) and interruptions.png.
+
+    bench_report.py --dir out/bench [--kernel-version V] [--host-cpus N] [--t0 EPOCH]
+
+Reads DIR/boot-<n>-<flavor>.log (flavor baseline or task_isolation), the
+serial logs written by scripts/bench.sh, plus DIR/timing.txt and
+DIR/config.diff. Every figure is the median of all repetitions of one case
+across all boots of one kernel in this run, shown with its min and max;
+every ratio is a ratio of two such medians from this run. The plot is drawn
+from results.json only.
+"""
+import argparse
+import glob
+import json
+import os
+import re
+import statistics
+import sys
+import time
+
+KERNELS = {"baseline": "baseline", "task_isolation": "patched"}
+CPUS = (1, 2)
+CPU_NAME = {1: "CPU 1 (isolated: isolcpus=nohz,domain + nohz_full)",
+            2: "CPU 2 (housekeeping, not isolated)"}
+
+# Targets of the issue.
+T_BA = 0.01      # |(b)/(a) - 1|
+T_CB = 1.25      # (c)/(b)
+T_RATE = 1.0     # vmstat_update per second without quiescing, CPU 2
+T_WALL = 30 * 60  # make bench, seconds
+
+
+def parse_line(line):
+    m = re.match(r"^BENCH (\w+)((?: \S+=\S*)*)\s*$", line)
+    if not m:
+        return None
+    fields = {}
+    for kv in m.group(2).split():
+        k, v = kv.split("=", 1)
+        fields[k] = v
+    return m.group(1), fields
+
+
+def num(v):
+    try:
+        return int(v)
+    except ValueError:
+        try:
+            return float(v)
+        except ValueError:
+            return v
+
+
+def parse_logs(d):
+    boots = []
+    for path in sorted(glob.glob(os.path.join(d, "boot-*.log")),
+                       key=lambda p: int(re.search(r"boot-(\d+)-", p).group(1))):
+        m = re.search(r"boot-(\d+)-(\w+)\.log$", path)
+        idx, flavor = int(m.group(1)), m.group(2)
+        boot = {"boot": idx, "flavor": flavor, "kernel": KERNELS.get(flavor, flavor),
+                "log": os.path.basename(path), "info": {}, "cost": [], "proof": [],
+                "noise": [], "noise_times": [], "done": None, "skipped": []}
+        with open(path, errors="replace") as f:
+            for line in f:
+                p = parse_line(line.rstrip("\n"))
+                if not p:
+                    continue
+                kind, fl = p
+                if "skipped" in fl:
+                    boot["skipped"].append(dict(kind=kind, **fl))
+                    continue
+                if kind == "boot":
+                    boot["info"] = fl
+                elif kind == "done":
+                    boot["done"] = int(fl.get("rc", 1))
+                elif kind == "noise_times":
+                    boot["noise_times"].append({
+                        "cpu": int(fl["cpu"]), "mode": fl["mode"], "rep": int(fl["rep"]),
+                        "vmstat_t": [float(x) for x in fl.get("vmstat_t", "").split(",") if x],
+                        "thread_bins": [int(x) for x in fl.get("thread_bins", "").split(",") if x]})
+                elif kind in ("cost", "proof", "noise"):
+                    boot[kind].append({k: num(v) for k, v in fl.items()})
+        boots.append(boot)
+    return boots
+
+
+def stats(values):
+    values = [v for v in values if v is not None]
+    if not values:
+        return None
+    return {"median": statistics.median(values), "min": min(values), "max": max(values),
+            "n": len(values), "samples": values}
+
+
+def cost_stats(boots, kernel, cpu, case, mode, boot_ids=None):
+    return stats([c["ns"] for b in boots if b["kernel"] == kernel and
+                  (boot_ids is None or b["boot"] in boot_ids)
+                  for c in b["cost"] if c["cpu"] == cpu and c["case"] == case and c["mode"] == mode])
+
+
+def ratio(x, y):
+    if not x or not y:
+        return None
+    return x["median"] / y["median"]
+
+
+def build_results(boots, args):
+    res = {"generated": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+           "kernel_source": args.kernel_version, "host_cpus": args.host_cpus,
+           "boots": [{k: b[k] for k in ("boot", "flavor", "kernel", "log", "info", "done")}
+                     for b in boots]}
+    # Pair boots: in ABBA order, boots 1-2 are round 1, 3-4 round 2, ...
+    pairs = {}
+    for b in boots:
+        pairs.setdefault((b["boot"] + 1) // 2, {})[b["kernel"]] = b["boot"]
+
+    cost = {}
+    for cpu in CPUS:
+        c = {}
+        for kernel in ("baseline", "patched"):
+            for case in ("getpid", "dirty", "fork"):
+                for mode in ("plain", "quiesce", "inherit"):
+                    s = cost_stats(boots, kernel, cpu, case, mode)
+                    if s:
+                        c[f"{kernel}/{case}/{mode}"] = s
+        r = {}
+
+        def rat(name, num_key, den_key):
+            r[name] = {"value": ratio(c.get(num_key), c.get(den_key)),
+                       "num": num_key, "den": den_key, "per_round": []}
+            for rnd, ids in sorted(pairs.items()):
+                nk, dk = num_key.split("/"), den_key.split("/")
+                nv = cost_stats(boots, nk[0], cpu, nk[1], nk[2], set(ids.values()))
+                dv = cost_stats(boots, dk[0], cpu, dk[1], dk[2], set(ids.values()))
+                r[name]["per_round"].append(ratio(nv, dv))
+            # Same kernel: also the ratio of the two runs of each repetition,
+            # which ran back to back and so shared the host's load.
+            if num_key.split("/")[0] == den_key.split("/")[0]:
+                nk, dk = num_key.split("/"), den_key.split("/")
+                paired = []
+                for b in boots:
+                    if b["kernel"] != nk[0]:
+                        continue
+                    runs = {(x["case"], x["mode"], x["rep"]): x["ns"]
+                            for x in b["cost"] if x["cpu"] == cpu}
+                    for (case, mode, rep), ns in runs.items():
+                        if (case, mode) == (nk[1], nk[2]) and (dk[1], dk[2], rep) in runs:
+                            paired.append(ns / runs[(dk[1], dk[2], rep)])
+                r[name]["paired"] = stats(paired)
+
+        rat("b/a", "patched/getpid/plain", "baseline/getpid/plain")
+        rat("c/b", "patched/getpid/quiesce", "patched/getpid/plain")
+        rat("d/b", "patched/dirty/quiesce", "patched/dirty/plain")
+        rat("dirty patched/baseline", "patched/dirty/plain", "baseline/dirty/plain")
+        rat("fork inherit/plain", "patched/fork/inherit", "patched/fork/plain")
+        rat("fork patched/baseline", "patched/fork/plain", "baseline/fork/plain")
+        cost[f"cpu{cpu}"] = {"figures": c, "ratios": r}
+    res["cost"] = cost
+
+    proof = {}
+    for b in boots:
+        for p in b["proof"]:
+            key = f"{b['kernel']}/cpu{p['cpu']}/{p['mode']}"
+            proof.setdefault(key, {"after_mmap": [], "after_munmap": []})
+            proof[key]["after_mmap"].append(p["after_mmap"])
+            proof[key]["after_munmap"].append(p["after_munmap"])
+    res["proof"] = proof
+
+    noise = {}
+    fields = ("vmstat_update", "vmstat_noise", "vmstat_noise_us", "thread_noise",
+              "thread_noise_us", "kworker_noise", "irq_noise", "softirq_noise",
+              "window_s", "overrun")
+    for cpu in CPUS:
+        for kernel, mode in (("baseline", "off"), ("patched", "off"),
+                             ("patched", "on"), ("patched", "oneshot")):
+            # The window is the nominal spin time (ti.secs) plus the marker
+            # write; rates are per nominal second.
+            runs = [dict(n, secs=float(b["info"].get("secs", n["window_s"])))
+                    for b in boots if b["kernel"] == kernel for n in b["noise"]
+                    if n["cpu"] == cpu and n["mode"] == mode]
+            if not runs:
+                continue
+            e = {f: stats([r[f] for r in runs]) for f in fields}
+            e["vmstat_update_per_s"] = stats([r["vmstat_update"] / r["secs"] for r in runs])
+            times = [dict(t, boot=b["boot"]) for b in boots if b["kernel"] == kernel
+                     for t in b["noise_times"] if t["cpu"] == cpu and t["mode"] == mode]
+            e["times"] = times
+            # While vmstat work is armed: the interval between consecutive
+            # runs, and when the last run of the window happened.
+            e["vmstat_interval_s"] = stats([b - a for t in times
+                                            for a, b in zip(t["vmstat_t"], t["vmstat_t"][1:])])
+            e["vmstat_last_s"] = stats([t["vmstat_t"][-1] for t in times if t["vmstat_t"]])
+            noise[f"cpu{cpu}/{kernel}/{mode}"] = e
+    res["noise"] = noise
+
+    skipped = sorted({f"{s['kind']} {s.get('case', '')}/{s.get('mode', '')}".replace(" /", " ")
+                      for b in boots if b["kernel"] == "baseline" for s in b["skipped"]})
+    res["skipped_on_baseline"] = skipped
+    unexpected = [f"boot {b['boot']}: {s}" for b in boots if b["kernel"] == "patched"
+                  for s in b["skipped"]]
+    res["skipped_on_patched"] = unexpected
+
+    timing = {}
+    tpath = os.path.join(args.dir, "timing.txt")
+    if os.path.exists(tpath):
+        for line in open(tpath):
+            k, v = line.split()
+            timing[k] = int(v)
+    if args.t0:
+        timing["make_bench_total"] = int(time.time()) - args.t0
+    res["timing_s"] = timing
+    hpath = os.path.join(args.dir, "host.txt")
+    res["host_during_boots"] = [line.strip() for line in open(hpath)] if os.path.exists(hpath) else []
+    cpath = os.path.join(args.dir, "config.diff")
+    res["config_difference"] = open(cpath).read().split() if os.path.exists(cpath) else None
+
+    res["targets"] = targets(res)
+    return res
+
+
+def targets(res):
+    t = []
+
+    def add(name, value, goal, met, why=""):
+        t.append({"target": name, "measured": value, "goal": goal, "met": met, "note": why})
+
+    for cpu in CPUS:
+        r = res["cost"][f"cpu{cpu}"]["ratios"]
+        ba, cb = r["b/a"]["value"], r["c/b"]["value"]
+        if ba is not None:
+            dev = abs(ba - 1)
+            add(f"(b)/(a), CPU {cpu}", f"{ba:.4f}", "within 1% of 1", dev <= T_BA,
+                "" if dev <= T_BA else f"off by {100 * dev:.2f}%, {100 * (dev - T_BA):.2f} points over")
+        if cb is not None:
+            add(f"(c)/(b), CPU {cpu}", f"{cb:.3f}", f"<= {T_CB}", cb <= T_CB,
+                "" if cb <= T_CB else f"{100 * (cb / T_CB - 1):.1f}% over the target")
+    for cpu in CPUS:
+        e = res["noise"].get(f"cpu{cpu}/patched/on")
+        if e:
+            vu, vn = e["vmstat_update"]["max"], e["vmstat_noise"]["max"]
+            add(f"quiescing active, CPU {cpu}: vmstat_update / vmstat thread noise (max of "
+                f"{e['vmstat_update']['n']} runs)", f"{vu} / {vn}", "0 / 0", vu == 0 and vn == 0)
+    for kernel in ("baseline", "patched"):
+        e = res["noise"].get(f"cpu2/{kernel}/off")
+        if e:
+            rate = e["vmstat_update_per_s"]["median"]
+            why = ""
+            if rate < T_RATE:
+                why = f"{100 * (1 - rate / T_RATE):.0f}% under"
+                iv, last = e.get("vmstat_interval_s"), e.get("vmstat_last_s")
+                if iv and last:
+                    why += (f"; while armed the work ran every {iv['median']:.2f} s, "
+                            f"but stopped re-arming after the run at {last['median']:.1f} s "
+                            f"(median)")
+            add(f"without quiescing, CPU 2, {kernel}: vmstat_update runs per second of the "
+                f"window (median)", f"{rate:.2f}", f">= {T_RATE}", rate >= T_RATE, why)
+    total = res["timing_s"].get("make_bench_total")
+    if total is not None:
+        add("make bench wall time (2 cores, warm cache)", f"{total / 60:.1f} min", "<= 30 min",
+            total <= T_WALL)
+    return t
+
+
+def fmt(s, prec=1):
+    if not s:
+        return "n/a"
+    f = f"{{:.{prec}f}}"
+    if s["min"] == s["max"]:
+        return f.format(s["median"])
+    return f"{f.format(s['median'])} [{f.format(s['min'])}–{f.format(s['max'])}]"
+
+
+def fmt_ratio(r):
+    if r["value"] is None:
+        return "n/a"
+    per = ", ".join("n/a" if x is None else f"{x:.3f}" for x in r["per_round"])
+    out = f"**{r['value']:.3f}** (per round: {per})"
+    if r.get("paired"):
+        out += f"; paired {fmt(r['paired'], 3)}"
+    return out
+
+
+COST_ROWS = [
+    ("(a)", "getpid()", "baseline", "baseline/getpid/plain"),
+    ("(b)", "getpid()", "patched, no isolation", "patched/getpid/plain"),
+    ("(c)", "getpid()", "patched, quiescing active, nothing to fold", "patched/getpid/quiesce"),
+    ("", "mmap(MAP_POPULATE, 1 page) / munmap", "baseline", "baseline/dirty/plain"),
+    ("(b')", "mmap(MAP_POPULATE, 1 page) / munmap", "patched, no isolation", "patched/dirty/plain"),
+    ("(d)", "mmap(MAP_POPULATE, 1 page) / munmap", "patched, quiescing active, each call folds",
+     "patched/dirty/quiesce"),
+    ("", "fork() + _exit() + wait()", "baseline", "baseline/fork/plain"),
+    ("", "fork() + _exit() + wait()", "patched, no isolation", "patched/fork/plain"),
+    ("", "fork() + _exit() + wait()", "patched, child inherits active quiescing",
+     "patched/fork/inherit"),
+]
+
+RATIO_ROWS = [
+    ("(b)/(a): patched kernel, task not using isolation, vs baseline", "b/a"),
+    ("(c)/(b): quiescing active with nothing to fold, getpid()", "c/b"),
+    ("(d)/(b'): quiescing active, every syscall folds a differential", "d/b"),
+    ("mmap/munmap, patched (no isolation) vs baseline", "dirty patched/baseline"),
+    ("fork+exit+wait with inherited active state vs without", "fork inherit/plain"),
+    ("fork+exit+wait, patched (no isolation) vs baseline", "fork patched/baseline"),
+]
+
+NOISE_ROWS = [("baseline kernel", "baseline/off"), ("patched, no quiescing", "patched/off"),
+              ("patched, quiescing active", "patched/on"),
+              ("patched, one-shot quiescing", "patched/oneshot")]
+
+
+def tables(res):
+    out = []
+    n = {}
+    for cpu in CPUS:
+        for k, v in res["cost"][f"cpu{cpu}"]["figures"].items():
+            n[k] = v["n"]
+    nmin = min(n.values()) if n else 0
+    out.append(f"### Syscall cost, ns per operation (median [min–max] of {nmin}+ runs)\n")
+    out.append("| | operation | kernel / task | CPU 1 (isolated) | CPU 2 (housekeeping) |")
+    out.append("|---|---|---|---:|---:|")
+    for tag, op, what, key in COST_ROWS:
+        cells = [fmt(res["cost"][f"cpu{cpu}"]["figures"].get(key)) for cpu in CPUS]
+        out.append(f"| {tag} | {op} | {what} | {cells[0]} | {cells[1]} |")
+    out.append("")
+    out.append("### Ratios\n")
+    out.append("Ratio of the medians above; *per round*: the same ratio within each "
+               "baseline/patched pair of boots; *paired* (same kernel only): median "
+               "[min–max] of the ratios of the two runs of each repetition, which ran "
+               "back to back.\n")
+    out.append("| ratio | CPU 1 (isolated) | CPU 2 (housekeeping) |")
+    out.append("|---|---:|---:|")
+    for label, key in RATIO_ROWS:
+        cells = [fmt_ratio(res["cost"][f"cpu{cpu}"]["ratios"][key]) for cpu in CPUS]
+        out.append(f"| {label} | {cells[0]} | {cells[1]} |")
+    out.append("")
+    nn = [e["vmstat_update"]["n"] for e in res["noise"].values()]
+    secs = statistics.median([e["window_s"]["median"] for e in res["noise"].values()]) if nn else 0
+    out.append(f"### Interruptions during {secs:.0f} s of user-space spinning after "
+               f"counter-changing syscalls (median [min–max] of {min(nn) if nn else 0}+ runs)\n")
+    out.append("| CPU | kernel / task | vmstat_update runs | per second | vmstat-related "
+               "thread noise (count) | its time (µs) | all thread noise (count) | "
+               "kworker noise | IRQ noise | softirq noise |")
+    out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for cpu in (2, 1):
+        for label, key in NOISE_ROWS:
+            e = res["noise"].get(f"cpu{cpu}/{key}")
+            if not e:
+                continue
+            out.append(f"| {cpu} | {label} | {fmt(e['vmstat_update'], 0)} | "
+                       f"{fmt(e['vmstat_update_per_s'], 2)} | {fmt(e['vmstat_noise'], 0)} | "
+                       f"{fmt(e['vmstat_noise_us'], 0)} | {fmt(e['thread_noise'], 0)} | "
+                       f"{fmt(e['kworker_noise'], 0)} | {fmt(e['irq_noise'], 0)} | "
+                       f"{fmt(e['softirq_noise'], 0)} |")
+    out.append("")
+    for kernel in ("baseline", "patched"):
+        e = res["noise"].get(f"cpu2/{kernel}/off")
+        if e and e.get("vmstat_interval_s") and e.get("vmstat_last_s"):
+            iv, last = e["vmstat_interval_s"], e["vmstat_last_s"]
+            out.append(f"Without quiescing on CPU 2 ({kernel} kernel), `vmstat_update` ran every "
+                       f"{fmt(iv, 2)} s (interval between consecutive runs) until the last run "
+                       f"of the window at {fmt(last, 1)} s.  ")
+    out.append("")
+    out.append("### Targets\n")
+    out.append("| target | measured | goal | met |")
+    out.append("|---|---|---|---|")
+    for t in res["targets"]:
+        note = f" ({t['note']})" if t["note"] else ""
+        out.append(f"| {t['target']} | {t['measured']}{note} | {t['goal']} | "
+                   f"{'yes' if t['met'] else '**no**'} |")
+    out.append("")
+    return "\n".join(out)
+
+
+def proof_table(res):
+    out = ["| kernel | CPU | quiescing | nr_anon_pages after mmap(MAP_POPULATE, 1 page) | "
+           "after munmap |", "|---|---|---|---|---|"]
+    for key in sorted(res["proof"]):
+        kernel, cpu, mode = key.split("/")
+        p = res["proof"][key]
+        out.append(f"| {kernel} | {cpu[3:]} | {'active' if mode == 'quiesce' else 'no'} | "
+                   f"{' '.join(f'{x:+d}' for x in p['after_mmap'])} | "
+                   f"{' '.join(f'{x:+d}' for x in p['after_munmap'])} |")
+    return "\n".join(out)
+
+
+def report(res):
+    b0 = res["boots"][0]["info"] if res["boots"] else {}
+    order = ", ".join(f"{b['boot']}: {b['kernel']}" for b in res["boots"])
+    t = res["timing_s"]
+    timing = ", ".join(f"{k} {v} s" for k, v in t.items())
+    cfg = " ".join(res["config_difference"] or ["(not checked)"])
+    return f"""# `make bench`: task isolation against an unpatched kernel
+
+Generated {res['generated']} by `make bench` (scripts/bench.sh,
+scripts/bench_report.py); raw figures in `results.json`, serial logs in
+`boot-*.log`. Kernel source: Debian linux-source {res['kernel_source']}, both
+kernels built from it with the same toolchain (`LLVM=1`, build root) and the
+same config, which differ only in: `{cfg}`. Host: {res['host_cpus']} CPUs.
+QEMU TCG (no KVM), 3 vCPUs, identical command line for both kernels
+(`isolcpus=nohz,domain,1 nohz_full=1 irqaffinity=0 ...`); guest clocksource
+`{b0.get('clocksource', '?')}`. Boots, in order ({order}): ABBA, so that a
+linear drift of the host weighs on both kernels alike; each boot ran every
+case {b0.get('reps', '?')} times, interleaved (cost cases alternate which mode
+goes first). Under TCG absolute times mean little; compare ratios. Times:
+{timing}. Host during the boots (other QEMU processes when each boot
+started, load average when it ended): {'; '.join(res['host_during_boots']) or 'not recorded'}.
+
+![interruptions over time](interruptions.png)
+
+{tables(res)}
+### The dirtying syscall really leaves a differential
+
+`mmap(MAP_POPULATE)` of one anonymous page and its `munmap()` each change
+`nr_anon_pages` (`NR_ANON_MAPPED`, a per-CPU node differential) by one page.
+Global `/proc/vmstat` read right after each call:
+
+{proof_table(res)}
+
+Without quiescing the change stays in the CPU's differential (0: not yet
+folded); with quiescing active it is in the global counter as soon as the
+call returns (+1/-1): the return to user space folded it, so every call of
+case (d) does the fold work.
+
+## Method
+
+* **Cost** (`tools/bench/isol_cost.c`): each case runs in a fresh child
+  pinned to the CPU, after a warm-up of a tenth of the iterations; time
+  from `CLOCK_MONOTONIC` around the loop. `getpid()` is the raw
+  `syscall(SYS_getpid)`. "(b')" is the same dirtying syscall pair without
+  isolation, the right denominator for (d). Fork: the parent times
+  `fork()`, the child's `_exit(0)` and `waitpid()`; with inheritance the
+  parent has quiescing active with `ISOL_INHERIT_CONF|ISOL_INHERIT_ACTIVE`
+  (so its own fork and wait returns quiesce too, and the child quiesces on
+  its first return).
+* **Interruptions** (`tools/bench/isol_noise.c`): a task pinned to the
+  target CPU starts the kernel's **osnoise tracer** on that CPU only with
+  `NO_OSNOISE_WORKLOAD` (the tracer dispatches no thread of its own and only
+  observes; the bench's task is the workload) plus the
+  `workqueue:workqueue_execute_start` tracepoint, sleeps 2 s, then changes
+  vmstat counters with syscalls only, as a real-time program does before
+  its loop (2 MiB mapped with `MAP_POPULATE` and unmapped, 16 pages
+  `mlock()`ed), then spins in user space for the window without any system
+  call (it reads only the TSC, calibrated beforehand: under TCG the vDSO
+  clock falls back to a syscall). Two `trace_marker` writes bracket the
+  window. Counted in that CPU's buffer between the markers:
+  `vmstat_update` executions (workqueue tracepoint), `osnoise:thread_noise`
+  events of any thread other than the bench task (all thread noise;
+  kworker noise), `irq_noise`, `softirq_noise`. **vmstat-related thread
+  noise** is a `thread_noise` event of a kworker that executed
+  `vmstat_update` inside that noise window: the workqueue event is logged
+  while the kworker runs, the `thread_noise` event when it is switched out,
+  so the per-CPU trace lists one before the other and the pairing is exact.
+  Modes: *no quiescing*; *quiescing active* (configured and activated
+  before the dirtying syscalls: every return folds); *one-shot*
+  (configured, not active, during the dirtying syscalls; then one
+  `PR_ISOL_ACTIVATE_SET` with `quiesce_oneshot_mask = ISOL_F_QUIESCE_VMSTATS`
+  right before the loop). On the baseline kernel the prctls fail with
+  `EINVAL`, so only *no quiescing* exists there.
+* IRQ noise is the timer tick: under TCG the TSC is unstable, so the tick
+  never stops even on the nohz_full CPU; it is not vmstat work and task
+  isolation does not claim to remove it.
+"""
+
+
+def plot(res, path):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    colors = {"baseline/off": "tab:gray", "patched/off": "tab:red",
+              "patched/on": "tab:green", "patched/oneshot": "tab:blue"}
+    styles = {"baseline/off": "-", "patched/off": "--", "patched/on": "-",
+              "patched/oneshot": ":"}
+    labels = dict((k, lbl) for lbl, k in NOISE_ROWS)
+    fig, axes = plt.subplots(2, 2, figsize=(13, 8.5), sharex=True,
+                             gridspec_kw={"height_ratios": [3, 2]})
+    window = None
+    for col, cpu in enumerate((2, 1)):
+        ax, ax2 = axes[0][col], axes[1][col]
+        y, yticks, ylabels = 0, [], []
+        for key in colors:
+            e = res["noise"].get(f"cpu{cpu}/{key}")
+            if not e:
+                continue
+            window = window or e["window_s"]["median"]
+            runs = sorted(e["times"], key=lambda t: (t["boot"], t["rep"]))
+            first = y
+            for t in runs:
+                ax.hlines(y, 0, e["window_s"]["max"], colors="lightgray", linewidth=0.6)
+                ax.eventplot([t["vmstat_t"]], lineoffsets=y, linelengths=0.8,
+                             colors=colors[key], linewidths=1.5)
+                y += 1
+            yticks.append((first + y - 1) / 2)
+            ylabels.append(f"{labels[key]}\n({len(runs)} runs, "
+                           f"{e['vmstat_update']['median']:g} median)")
+            y += 1
+            bins = [t["thread_bins"] for t in runs if t["thread_bins"]]
+            if bins:
+                nb = len(bins[0])
+                w = e["window_s"]["median"] / nb
+                mean = [sum(b[i] for b in bins) / len(bins) / w for i in range(nb)]
+                xs = [i * w for i in range(nb + 1)]
+                ax2.step(xs, mean + mean[-1:], where="post", color=colors[key],
+                         label=labels[key], linewidth=1.8, linestyle=styles[key])
+        ax.set_yticks(yticks)
+        ax.set_yticklabels(ylabels, fontsize=8)
+        ax.set_title(f"{CPU_NAME[cpu]}\nvmstat_update executions (one row per run)", fontsize=10)
+        ax.grid(axis="x", alpha=0.3)
+        ax2.set_ylabel("thread noise events / s\n(osnoise, mean of runs)")
+        ax2.set_xlabel("seconds into the user-space loop")
+        ax2.grid(alpha=0.3)
+        ax2.set_ylim(bottom=-0.3, top=max(1.0, ax2.get_ylim()[1]))
+        ax2.legend(fontsize=8)
+    if window:
+        axes[0][0].set_xlim(0, window)
+    fig.suptitle("Interruptions of a task spinning in user space after counter-changing "
+                 "syscalls (make bench, QEMU TCG)", fontsize=12)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--dir", required=True)
+    ap.add_argument("--kernel-version", default="?")
+    ap.add_argument("--host-cpus", default="?")
+    ap.add_argument("--t0", type=int, default=0, help="epoch at which make bench started")
+    ap.add_argument("--plot-only", action="store_true",
+                    help="redraw interruptions.png from results.json")
+    args = ap.parse_args()
+    jpath = os.path.join(args.dir, "results.json")
+    if not args.plot_only:
+        boots = parse_logs(args.dir)
+        if not boots:
+            sys.exit(f"no boot-*.log in {args.dir}")
+        bad = [b["log"] for b in boots if b["done"] != 0]
+        if bad:
+            sys.exit(f"incomplete or failed bench runs: {' '.join(bad)}")
+        if {b["kernel"] for b in boots} != {"baseline", "patched"}:
+            sys.exit("need logs of both the baseline and the patched kernel")
+        res = build_results(boots, args)
+        if res["skipped_on_patched"]:
+            sys.exit("cases skipped on the patched kernel: " + "; ".join(res["skipped_on_patched"]))
+        with open(jpath, "w") as f:
+            json.dump(res, f, indent=1)
+        with open(os.path.join(args.dir, "REPORT.md"), "w") as f:
+            f.write(report(res))
+        with open(os.path.join(args.dir, "summary.txt"), "w") as f:
+            f.write(tables(res))
+    with open(jpath) as f:
+        res = json.load(f)
+    plot(res, os.path.join(args.dir, "interruptions.png"))
+
+
+if __name__ == "__main__":
+    main()

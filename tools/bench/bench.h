@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the `make bench` programs: task isolation prctls that
+ * report -errno instead of failing (an unpatched kernel answers EINVAL),
+ * CPU pinning, clocks, a syscall-free user-space spin, the syscalls that
+ * dirty vmstat counters, /proc/vmstat and tracefs.
+ *
+ * Every result is printed as one line "BENCH <kind> key=value ...", parsed
+ * on the host by scripts/bench_report.py.
+ */
+#ifndef ISOL_BENCH_H
+#define ISOL_BENCH_H
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <linux/task_isolation.h>
+
+#define TRACING		"/sys/kernel/tracing/"
+
+static long page_size = 4096;
+
+/* --- task isolation, tolerant of kernels without it ------------------- */
+
+/* 0, or -errno (-EINVAL on a kernel without CONFIG_TASK_ISOLATION). */
+static inline int isol_configure(__u64 quiesce_mask, __u8 inherit_mask)
+{
+	struct task_isol_quiesce_control qc = { .quiesce_mask = quiesce_mask };
+	struct task_isol_inherit_control ic = { .inherit_mask = inherit_mask };
+
+	if (prctl(PR_ISOL_CFG_SET, I_CFG_FEAT, ISOL_F_QUIESCE, &qc, 0))
+		return -errno;
+	if (inherit_mask && prctl(PR_ISOL_CFG_SET, I_CFG_INHERIT, 0, &ic, 0))
+		return -errno;
+	return 0;
+}
+
+static inline int isol_activate(__u64 active, __u64 oneshot)
+{
+	struct task_isol_activate_control ac = { .quiesce_oneshot_mask = oneshot };
+
+	if (prctl(PR_ISOL_ACTIVATE_SET, &active, oneshot ? &ac : NULL, 0, 0))
+		return -errno;
+	return 0;
+}
+
+/* Configure vmstat quiescing and activate it; 0 or -errno. */
+static inline int isol_quiesce_on(__u8 inherit_mask)
+{
+	int rc = isol_configure(ISOL_F_QUIESCE_VMSTATS, inherit_mask);
+
+	return rc ? rc : isol_activate(ISOL_F_QUIESCE, 0);
+}
+
+/* 1 when the running kernel has the interface. */
+static inline int isol_supported(void)
+{
+	__u64 feat = 0;
+
+	return prctl(PR_ISOL_FEAT_GET, 0, &feat, 0, 0) == 0 &&
+	       (feat & ISOL_F_QUIESCE);
+}
+
+static inline const char *errname(int neg_errno)
+{
+	switch (-neg_errno) {
+	case EINVAL: return "EINVAL";
+	case EFAULT: return "EFAULT";
+	case EBUSY: return "EBUSY";
+	case ENOMEM: return "ENOMEM";
+	default: return "error";
+	}
+}
+
+/* --- CPU and time ------------------------------------------------------ */
+
+static inline int pin_to_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set);
+}
+
+static inline double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+/*
+ * TSC ticks per second, measured against CLOCK_MONOTONIC. Under QEMU TCG the
+ * TSC is marked unstable and clock_gettime() falls back to a real system
+ * call, so a loop that must stay in user space reads only the TSC.
+ */
+static inline double tsc_rate(void)
+{
+	double t0 = now(), t;
+	uint64_t c0 = rdtsc();
+
+	while ((t = now()) - t0 < 0.1)
+		;
+	return (rdtsc() - c0) / (t - t0);
+}
+
+/* Spin in user space for about @secs seconds without entering the kernel. */
+static inline void spin_user(double rate, double secs)
+{
+	uint64_t end = rdtsc() + (uint64_t)(rate * secs);
+	volatile unsigned long sink = 0;
+
+	while (rdtsc() < end)
+		sink++;
+}
+
+/* --- syscalls that change vmstat counters ------------------------------ */
+
+/*
+ * One anonymous page mapped with MAP_POPULATE, then unmapped: two system
+ * calls, each of which changes nr_anon_pages (NR_ANON_MAPPED, a per-CPU
+ * node differential) by one page, besides the page-table and free-page
+ * counters.
+ */
+static inline int dirty_one_page(void)
+{
+	void *p = mmap(NULL, page_size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+
+	if (p == MAP_FAILED)
+		return -1;
+	return munmap(p, page_size);
+}
+
+/*
+ * What a latency-sensitive program does before its loop: fault in and
+ * lock its working set, here 2 MiB allocated and freed and 16 pages
+ * mlock()ed for good. Only system calls, no page fault from user space.
+ */
+static inline int dirty_setup(void)
+{
+	size_t big = 2 << 20, small = 16 * page_size;
+	void *p;
+
+	p = mmap(NULL, big, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (p == MAP_FAILED || munmap(p, big))
+		return -1;
+	p = mmap(NULL, small, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (p == MAP_FAILED || mlock(p, small))
+		return -1;
+	return 0;	/* stays locked until the process exits */
+}
+
+/* --- /proc and tracefs ------------------------------------------------- */
+
+/* Global value of a /proc/vmstat counter, or -1. */
+static inline long vmstat_read(const char *name)
+{
+	static char buf[16384];
+	size_t len = strlen(name);
+	ssize_t n;
+	char *p;
+	int fd;
+
+	fd = open("/proc/vmstat", O_RDONLY);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	for (p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : p)
+		if (!strncmp(p, name, len) && p[len] == ' ')
+			return atol(p + len + 1);
+	return -1;
+}
+
+static inline int write_str(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, s, strlen(s));
+	close(fd);
+	return n == (ssize_t)strlen(s) ? 0 : -1;
+}
+
+#endif /* ISOL_BENCH_H */

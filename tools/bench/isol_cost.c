@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What task isolation costs a system call, measured on one CPU.
+ *
+ *   isol_cost CPU REPS GETPID_ITERS DIRTY_ITERS FORK_ITERS [FIRST_REP]
+ *
+ * Repetitions are numbered from FIRST_REP (default 1); the proof lines are
+ * printed only by the call that starts at repetition 1.
+ *
+ * Cases, each run in a fresh child pinned to CPU so that no state leaks
+ * from one to the next, repetition by repetition (interleaved):
+ *
+ *   getpid/plain    raw syscall(SYS_getpid), the task does not use isolation
+ *   getpid/quiesce  the same with vmstat quiescing active: every return to
+ *                   user space runs the hook, with nothing to fold
+ *   dirty/plain     mmap(MAP_POPULATE) of one page + munmap: each of the two
+ *                   syscalls changes nr_anon_pages (a per-CPU differential)
+ *   dirty/quiesce   the same with quiescing active: every return folds
+ *   fork/plain      fork() + _exit() in the child + waitpid()
+ *   fork/inherit    the same with ISOL_INHERIT_CONF|ISOL_INHERIT_ACTIVE and
+ *                   quiescing active: the child inherits the active state
+ *
+ * The "proof" lines show that the dirtying syscalls leave a differential:
+ * after each of them /proc/vmstat's nr_anon_pages moves by exactly one page
+ * when quiescing is active (the differential was folded on return to user
+ * space), and does not move without quiescing (it stays per-CPU).
+ *
+ * On a kernel without task isolation the quiesce/inherit cases print
+ * "skipped=EINVAL".
+ */
+#include "bench.h"
+
+enum kind { GETPID, DIRTY, FORK };
+static const char *const kind_name[] = { "getpid", "dirty", "fork" };
+
+static int cpu;
+
+/* ns per operation (per syscall for DIRTY, per fork+exit+wait for FORK). */
+static double run_loop(enum kind k, long iters)
+{
+	double t0 = now(), t;
+	long i;
+
+	for (i = 0; i < iters; i++) {
+		switch (k) {
+		case GETPID:
+			syscall(SYS_getpid);
+			break;
+		case DIRTY:
+			if (dirty_one_page())
+				return -1;
+			break;
+		case FORK: {
+			pid_t pid = fork();
+
+			if (pid < 0)
+				return -1;
+			if (!pid)
+				_exit(0);
+			if (waitpid(pid, NULL, 0) != pid)
+				return -1;
+			break;
+		}
+		}
+	}
+	t = now() - t0;
+	return t * 1e9 / iters / (k == DIRTY ? 2 : 1);
+}
+
+static void one_case(enum kind k, int isol, int rep, long iters)
+{
+	const char *mode = !isol ? "plain" : k == FORK ? "inherit" : "quiesce";
+	pid_t pid;
+	int st;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0) {
+		perror("fork");
+		exit(1);
+	}
+	if (!pid) {
+		double ns;
+		int rc = 0;
+
+		if (pin_to_cpu(cpu)) {
+			perror("sched_setaffinity");
+			_exit(1);
+		}
+		if (isol)
+			rc = isol_quiesce_on(k == FORK ? ISOL_INHERIT_CONF | ISOL_INHERIT_ACTIVE : 0);
+		if (rc) {
+			printf("BENCH cost cpu=%d case=%s mode=%s rep=%d skipped=%s\n",
+			       cpu, kind_name[k], mode, rep, errname(rc));
+			_exit(0);
+		}
+		run_loop(k, iters / 10 + 1);	/* warm up */
+		ns = run_loop(k, iters);
+		if (ns < 0) {
+			perror(kind_name[k]);
+			_exit(1);
+		}
+		printf("BENCH cost cpu=%d case=%s mode=%s rep=%d iters=%ld ns=%.2f\n",
+		       cpu, kind_name[k], mode, rep, iters, ns);
+		_exit(0);
+	}
+	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st)) {
+		fprintf(stderr, "isol_cost: case %s/%s failed\n", kind_name[k], mode);
+		exit(1);
+	}
+}
+
+/* One line per (mmap, munmap) pair: how nr_anon_pages moved after each. */
+static void proof(int isol)
+{
+	const char *mode = isol ? "quiesce" : "plain";
+	long v0, v1, v2;
+	int i, rc;
+	void *p;
+
+	if (isol && (rc = isol_quiesce_on(0))) {
+		printf("BENCH proof cpu=%d mode=%s skipped=%s\n", cpu, mode, errname(rc));
+		return;
+	}
+	for (i = 0; i < 5; i++) {
+		v0 = vmstat_read("nr_anon_pages");
+		p = mmap(NULL, page_size, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+		if (p == MAP_FAILED)
+			exit(1);
+		v1 = vmstat_read("nr_anon_pages");
+		munmap(p, page_size);
+		v2 = vmstat_read("nr_anon_pages");
+		printf("BENCH proof cpu=%d mode=%s counter=nr_anon_pages trial=%d after_mmap=%+ld after_munmap=%+ld\n",
+		       cpu, mode, i, v1 - v0, v2 - v1);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	long n[3];
+	int reps, rep, k, first = 1;
+	pid_t pid;
+
+	if (argc != 6 && argc != 7) {
+		fprintf(stderr, "usage: %s CPU REPS GETPID_ITERS DIRTY_ITERS FORK_ITERS [FIRST_REP]\n",
+			argv[0]);
+		return 2;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	page_size = sysconf(_SC_PAGESIZE);
+	cpu = atoi(argv[1]);
+	reps = atoi(argv[2]);
+	n[GETPID] = atol(argv[3]);
+	n[DIRTY] = atol(argv[4]);
+	n[FORK] = atol(argv[5]);
+	if (argc == 7)
+		first = atoi(argv[6]);
+
+	/* The proof, in a child of its own (it may activate quiescing). */
+	for (k = 0; first == 1 && k < 2; k++) {
+		pid = fork();
+		if (!pid) {
+			if (pin_to_cpu(cpu))
+				_exit(1);
+			proof(k);
+			_exit(0);
+		}
+		waitpid(pid, NULL, 0);
+	}
+	for (rep = first; rep < first + reps; rep++)
+		for (k = GETPID; k <= FORK; k++) {
+			/* Alternate which goes first, against order effects. */
+			one_case(k, !(rep & 1), rep, n[k]);
+			one_case(k, rep & 1, rep, n[k]);
+		}
+	return 0;
+}
