@@ -14,7 +14,7 @@
 #
 # FLAVOR baseline is `make bench`'s unpatched kernel: the pristine source
 # in a tree of its own, .cache/linux-base, with no project file and no
-# series, configured like task_isolation minus CONFIG_TASK_ISOLATION.
+# series, configured like task_isolation minus the series' options.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -23,10 +23,11 @@ FRAG=$TOP/configs/$FLAVOR.config
 TREE=$CACHE/linux
 OBJ=$CACHE/obj-$FLAVOR
 if [ "$FLAVOR" = baseline ]; then
-	# The fragment is derived, not written by hand, so the two cannot drift.
+	# The fragment is derived, not written by hand, so the two cannot drift:
+	# every option the series adds (CONFIG_*TASK_ISOLATION*) is left out.
 	TREE=$CACHE/linux-base FRAG=$OBJ/baseline.config
 	mkdir -p "$OBJ"
-	grep -v '^[# ]*CONFIG_TASK_ISOLATION' "$TOP/configs/task_isolation.config" >"$FRAG.new"
+	grep -v '^[# ]*CONFIG_[A-Z0-9_]*TASK_ISOLATION' "$TOP/configs/task_isolation.config" >"$FRAG.new"
 	if cmp -s "$FRAG.new" "$FRAG"; then rm "$FRAG.new"; else mv "$FRAG.new" "$FRAG"; fi
 fi
 case $FLAVOR in *_debug)

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Count test results and print the closing summary line.
 
-    results.py [--host FILE]... [--qemu LOG]...
+    results.py [--host FILE]... [--qemu LOG]... [--prefix P --qemu LOG]...
 
 --host FILE: lines "ok NAME", "not ok NAME" or "ok NAME # SKIP why", as the
     host-side checks write them.
@@ -11,6 +11,8 @@
     rc=N". A binary that failed without reporting a failed test, or never
     reached TI-END (crash, hang), counts as one failure; so does a log
     without the final "TI-EXIT:" sentinel.
+--prefix P: put P before the names of the results of every later --host or
+    --qemu (for example "debug: " for the debug kernel's run).
 
 Prints every failure and skip, then "N passed, N failed, N skipped"; exits
 1 if anything failed or nothing ran.
@@ -51,22 +53,22 @@ def tap_line(t, prefix, line):
     return verdict
 
 
-def host(t, path):
+def host(t, path, prefix=''):
     with open(path) as f:
         for line in f:
-            tap_line(t, 'host: ', line.rstrip('\n'))
+            tap_line(t, prefix + 'host: ', line.rstrip('\n'))
 
 
-def qemu(t, path):
+def qemu(t, path, prefix=''):
     try:
         lines = open(path, errors='replace').read().splitlines()
     except OSError as e:
-        t.add('fail', path, f'no log: {e}')
+        t.add('fail', prefix + path, f'no log: {e}')
         return
     current, failed_inside = None, False
     for line in lines:
         if line.startswith('TI-BEGIN: '):
-            current, failed_inside = line[len('TI-BEGIN: '):].strip(), False
+            current, failed_inside = prefix + line[len('TI-BEGIN: '):].strip(), False
             continue
         m = re.match(r'^TI-END: (\S+) rc=(\d+)$', line)
         if m and current:
@@ -79,19 +81,22 @@ def qemu(t, path):
     if current:
         t.add('fail', current, 'never finished (crash, hang or time-out)')
     if not any(l.startswith('TI-EXIT: ') for l in lines):
-        t.add('fail', path, 'no TI-EXIT sentinel: the guest panicked, hung or was killed')
+        t.add('fail', prefix + path, 'no TI-EXIT sentinel: the guest panicked, hung or was killed')
 
 
 def main(argv):
     t = Tally()
     it = iter(argv)
+    prefix = ''
     for arg in it:
         if arg == '--host':
-            host(t, next(it))
+            host(t, next(it), prefix)
         elif arg == '--qemu':
-            qemu(t, next(it))
+            qemu(t, next(it), prefix)
+        elif arg == '--prefix':
+            prefix = next(it)
         else:
-            sys.exit(f'usage: results.py [--host FILE]... [--qemu LOG]... (bad argument {arg!r})')
+            sys.exit(f'usage: results.py [--host FILE]... [--qemu LOG]... [--prefix P] (bad argument {arg!r})')
     for n in t.notes:
         print(n)
     ran = t.passed + t.failed

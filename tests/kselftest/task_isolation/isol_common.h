@@ -116,4 +116,31 @@ static inline long vmstat_read(const char *name)
 	return -1;
 }
 
+/* The five masks of a /proc/<pid>/task_isolation text; 0 or -1. */
+static inline int isol_parse_status(const char *buf, unsigned long long v[5])
+{
+	static const char *const keys[5] = {
+		"configured: ", "quiesce_mask: ", "active_mask: ", "oneshot_mask: ",
+		"inherit_mask: ",
+	};
+	const char *p = buf;
+	char *end;
+	int i;
+
+	for (i = 0; i < 5; i++) {
+		size_t len = strlen(keys[i]);
+
+		if (strncmp(p, keys[i], len))
+			return -1;
+		v[i] = strtoull(p + len, &end, 16);
+		if (end == p + len)
+			return -1;
+		p = strchr(end, '\n');
+		if (!p)
+			return -1;
+		p++;
+	}
+	return *p ? -1 : 0;
+}
+
 #endif /* ISOL_COMMON_H */

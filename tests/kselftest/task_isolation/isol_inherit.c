@@ -12,6 +12,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <linux/sched.h>
+#include "isol_leak.h"
 #include "../kselftest_harness.h"
 
 #define Q	ISOL_F_QUIESCE
@@ -332,26 +333,33 @@ static int fork_exit_loop(int n)
 	return 0;
 }
 
-/* kmalloc-32 objects once RCU-deferred task frees have settled. */
+/*
+ * kmalloc-32 objects once RCU-deferred task frees have settled (and,
+ * with KASAN, the quarantine of freed objects has been emptied).
+ */
 static long settled_objects(void)
 {
-	long prev = -2, cur = slab_objects("kmalloc-32");
-	int i;
+	return leak_settled_objects("kmalloc-32");
+}
 
-	for (i = 0; i < 20 && cur != prev; i++) {
-		usleep(250 * 1000);
-		prev = cur;
-		cur = slab_objects("kmalloc-32");
-	}
-	return cur;
+FIXTURE(leak) {
+};
+
+FIXTURE_SETUP(leak)
+{
+}
+
+FIXTURE_TEARDOWN(leak)
+{
 }
 
 /*
  * Children that exit with active, inherited state leave nothing behind.
  * Each state is one kmalloc-32 object; 4000 leaked states would add 4000
- * active objects. Allow for unrelated noise well below that.
+ * active objects. Allow for unrelated noise well below that. A fixture
+ * only for the timeout: 4500 forks take minutes on the debug kernel.
  */
-TEST(no_leak_over_fork_exit_cycles)
+TEST_F_TIMEOUT(leak, no_leak_over_fork_exit_cycles, 900)
 {
 	long before, after;
 

@@ -1,0 +1,653 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The claims of the threat model (Documentation/userspace-api/
+ * task_isolation.rst, "Security"), one test each:
+ *
+ *  - the prctls act on the calling task only: no call of one thread
+ *    changes another thread's or process's state;
+ *  - no GET writes anything but its structure, fully initialised: the
+ *    bytes are exact whatever the buffer held before (0x00, 0xff, ...),
+ *    and nothing around the structure changes;
+ *  - /proc/<pid>/task_isolation follows the ptrace read-access rules,
+ *    here for two tasks of the same user (isol_proc.c has other users);
+ *  - a task cannot make another task's system calls slower: while one
+ *    task quiesces, the syscall exit work (syscall_exit_work(), traced
+ *    with the function tracer) and the quiescing (quiet_vmstat_sync())
+ *    run for that task only, never for the others on the same CPU;
+ *  - the kernel memory a task can make the interface hold is bounded: one
+ *    32-byte state per task, whatever it calls, and none for a task whose
+ *    calls store nothing.
+ */
+#include "isol_common.h"
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include "isol_leak.h"
+#include "../kselftest_harness.h"
+
+#define Q	ISOL_F_QUIESCE
+#define QV	ISOL_F_QUIESCE_VMSTATS
+#define IC	ISOL_INHERIT_CONF
+#define IA	ISOL_INHERIT_ACTIVE
+
+static pid_t gettid_(void)
+{
+	return syscall(SYS_gettid);
+}
+
+static int slurp(const char *path, char *buf, size_t size)
+{
+	ssize_t n, len = 0;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return -errno;
+	while ((n = read(fd, buf + len, size - 1 - len)) > 0)
+		len += n;
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[len] = 0;
+	return 0;
+}
+
+/* Writes all of @s, in as many write()s as the file takes (ftrace: a word each). */
+static int write_str(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC);
+	size_t len = strlen(s), done = 0;
+	ssize_t n = 0;
+
+	if (fd < 0)
+		return -errno;
+	while (done < len && (n = write(fd, s + done, len - done)) > 0)
+		done += n;
+	n = n < 0 ? -errno : 0;
+	close(fd);
+	return done == len ? 0 : n ? n : -EIO;
+}
+
+static int status_of(pid_t tid, char *buf, size_t size)
+{
+	char path[96];
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/task_isolation", getpid(), tid);
+	return slurp(path, buf, size);
+}
+
+/* The calling task's full state: the prctl view plus /proc (one-shot). */
+static int full_state(char *buf, size_t size)
+{
+	return status_of(gettid_(), buf, size);
+}
+
+/* Puts the calling task in the richest state: everything set. */
+static int set_everything(void)
+{
+	return isol_set_quiesce(QV) || isol_set_inherit(IC | IA) ||
+	       isol_activate_oneshot(Q, QV);
+}
+
+/* ---- The prctls act on the calling task only ---- */
+
+struct peer {
+	pthread_t thread;
+	volatile pid_t tid;
+	volatile int phase;	/* 1: state set up, 2: may exit */
+	int configure;
+};
+
+static void *peer_thread(void *arg)
+{
+	struct peer *p = arg;
+
+	p->tid = gettid_();
+	if (p->configure && set_everything())
+		p->tid = -1;
+	__atomic_store_n(&p->phase, 1, __ATOMIC_RELEASE);
+	while (__atomic_load_n(&p->phase, __ATOMIC_ACQUIRE) != 2)
+		usleep(1000);
+	return NULL;
+}
+
+/* Every kind of call, successful and failing, on the calling task. */
+static void every_call(void)
+{
+	struct task_isol_quiesce_control qc = { .quiesce_mask = QV };
+	struct task_isol_inherit_control ic = { .inherit_mask = IC | IA };
+	struct task_isol_activate_control ac = { .quiesce_oneshot_mask = QV };
+	struct task_isol_quiesce_extensions ext;
+	__u64 q = Q, zero = 0, bad = 2, v;
+
+	prctl(PR_ISOL_FEAT_GET, 0, &v, 0, 0);
+	prctl(PR_ISOL_FEAT_GET, Q, &ext, 0, 0);
+	prctl(PR_ISOL_CFG_SET, I_CFG_FEAT, Q, &qc, 0);
+	prctl(PR_ISOL_CFG_SET, I_CFG_INHERIT, 0, &ic, 0);
+	prctl(PR_ISOL_ACTIVATE_SET, &q, &ac, 0, 0);
+	prctl(PR_ISOL_ACTIVATE_SET, &bad, 0, 0, 0);
+	prctl(PR_ISOL_ACTIVATE_SET, &q, 0, 0, 0);
+	prctl(PR_ISOL_CFG_GET, I_CFG_FEAT, Q, &qc, 0);
+	prctl(PR_ISOL_ACTIVATE_GET, &v, 0, 0, 0);
+	qc.quiesce_mask = 0;
+	prctl(PR_ISOL_CFG_SET, I_CFG_FEAT, Q, &qc, 0);	/* EBUSY */
+	prctl(PR_ISOL_ACTIVATE_SET, &zero, 0, 0, 0);
+	prctl(PR_ISOL_CFG_SET, I_CFG_FEAT, Q, &qc, 0);
+	ic.inherit_mask = 0;
+	prctl(PR_ISOL_CFG_SET, I_CFG_INHERIT, 0, &ic, 0);
+	prctl(PR_ISOL_CFG_SET, I_CFG_INHERIT, 0, NULL, 0);	/* EFAULT */
+}
+
+TEST(prctls_act_on_the_calling_task_only)
+{
+	struct peer configured = { .configure = 1 }, empty = { .configure = 0 };
+	char before_c[512], before_e[512], after[512], own[512];
+	int fd[2], status;
+	pid_t pid;
+	char c;
+
+	ASSERT_EQ(0, pthread_create(&configured.thread, NULL, peer_thread, &configured));
+	ASSERT_EQ(0, pthread_create(&empty.thread, NULL, peer_thread, &empty));
+	while (__atomic_load_n(&configured.phase, __ATOMIC_ACQUIRE) != 1 ||
+	       __atomic_load_n(&empty.phase, __ATOMIC_ACQUIRE) != 1)
+		usleep(1000);
+	ASSERT_LT(0, configured.tid);
+	ASSERT_EQ(0, status_of(configured.tid, before_c, sizeof(before_c)));
+	ASSERT_EQ(0, status_of(empty.tid, before_e, sizeof(before_e)));
+
+	/* A child process with no inheritance, also parked. */
+	ASSERT_EQ(0, pipe(fd));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		char buf[512];
+
+		close(fd[1]);
+		if (read(fd[0], &c, 1) != 1)
+			_exit(2);
+		/* The parent did everything meanwhile: we are still empty. */
+		if (full_state(buf, sizeof(buf)) ||
+		    !strstr(buf, "configured: 0x0\n") || !strstr(buf, "active_mask: 0x0\n"))
+			_exit(3);
+		/* And what we do does not reach the parent (checked there). */
+		every_call();
+		_exit(0);
+	}
+	close(fd[0]);
+
+	every_call();
+	set_everything();
+	ASSERT_EQ(0, full_state(own, sizeof(own)));
+	ASSERT_EQ(0, status_of(configured.tid, after, sizeof(after)));
+	EXPECT_STREQ(before_c, after);
+	ASSERT_EQ(0, status_of(empty.tid, after, sizeof(after)));
+	EXPECT_STREQ(before_e, after);
+
+	ASSERT_EQ(1, write(fd[1], "g", 1));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		TH_LOG("child: exit status %#x (3: it saw the parent's state)", status);
+	}
+	/* The child's calls left us as we were. */
+	ASSERT_EQ(0, full_state(after, sizeof(after)));
+	EXPECT_STREQ(own, after);
+
+	__atomic_store_n(&configured.phase, 2, __ATOMIC_RELEASE);
+	__atomic_store_n(&empty.phase, 2, __ATOMIC_RELEASE);
+	pthread_join(configured.thread, NULL);
+	pthread_join(empty.thread, NULL);
+}
+
+/* ---- GETs write exactly their structure ---- */
+
+#define GUARD 64
+
+struct get_case {
+	const char *name;
+	int op;
+	unsigned long a2, a3, a5;	/* the pointer goes in the slot marked ~0 */
+	size_t size;
+};
+
+static const struct get_case get_cases[] = {
+	{ "FEAT_GET features", PR_ISOL_FEAT_GET, 0, ~0UL, 0, 8 },
+	{ "FEAT_GET quiesce extensions", PR_ISOL_FEAT_GET, Q, ~0UL, 0, 64 },
+	{ "CFG_GET features", PR_ISOL_CFG_GET, I_CFG_FEAT, 0, ~0UL, 8 },
+	{ "CFG_GET quiesce control", PR_ISOL_CFG_GET, I_CFG_FEAT, Q, ~0UL, 64 },
+	{ "CFG_GET inherit control", PR_ISOL_CFG_GET, I_CFG_INHERIT, 0, ~0UL, 8 },
+	{ "ACTIVATE_GET", PR_ISOL_ACTIVATE_GET, ~0UL, 0, 0, 8 },
+};
+
+/* Runs a GET with its output at @out. */
+static long run_get(const struct get_case *g, void *out)
+{
+	unsigned long p = (unsigned long)out;
+
+	if (g->op == PR_ISOL_ACTIVATE_GET)
+		return prctl(g->op, p, 0, 0, 0);
+	if (g->op == PR_ISOL_FEAT_GET)
+		return prctl(g->op, g->a2, p, 0, 0);
+	return prctl(g->op, g->a2, g->a3, p, 0);
+}
+
+/*
+ * For each GET and each prefill pattern: the structure is what a zeroed
+ * buffer gets (so no byte depends on what was there), the guards around
+ * it are untouched, and at the very end of a mapping it faults nothing.
+ */
+static void check_gets(struct __test_metadata *_metadata, const char *state)
+{
+	static const unsigned char fills[] = { 0x00, 0xff, 0xa5, 0x5a, 0x01, 0x80 };
+	unsigned char ref[64], buf[GUARD + 64 + GUARD], *end;
+	unsigned int i, f, j;
+
+	end = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, end);
+	ASSERT_EQ(0, munmap(end + 4096, 4096));
+	for (i = 0; i < sizeof(get_cases) / sizeof(get_cases[0]); i++) {
+		const struct get_case *g = &get_cases[i];
+
+		memset(ref, 0, sizeof(ref));
+		ASSERT_EQ(0, run_get(g, ref));
+		for (f = 0; f < sizeof(fills); f++) {
+			memset(buf, fills[f], sizeof(buf));
+			ASSERT_EQ(0, run_get(g, buf + GUARD));
+			EXPECT_EQ(0, memcmp(buf + GUARD, ref, g->size)) {
+				TH_LOG("%s (%s): output depends on the prefill %#x",
+				       g->name, state, fills[f]);
+			}
+			for (j = 0; j < sizeof(buf); j++)
+				if ((j < GUARD || j >= GUARD + g->size) && buf[j] != fills[f])
+					break;
+			EXPECT_EQ(sizeof(buf), j) {
+				TH_LOG("%s (%s): byte %d around the structure written",
+				       g->name, state, (int)j - GUARD);
+			}
+			/* Flush against an unmapped page: no access beyond. */
+			memset(end + 4096 - g->size, fills[f], g->size);
+			EXPECT_EQ(0, run_get(g, end + 4096 - g->size));
+			EXPECT_EQ(0, memcmp(end + 4096 - g->size, ref, g->size));
+		}
+		/* Flags and padding: the spec's zero, not just stable. */
+		if (g->size == 64) {
+			for (j = 0; j < 8; j++)
+				EXPECT_EQ(0, ref[j]);
+			for (j = 16; j < 64; j++)
+				EXPECT_EQ(0, ref[j]);
+		}
+		if (g->op == PR_ISOL_CFG_GET && g->a2 == I_CFG_INHERIT)
+			for (j = 1; j < 8; j++)
+				EXPECT_EQ(0, ref[j]);
+	}
+	munmap(end, 4096);
+}
+
+TEST(gets_write_exactly_their_structure)
+{
+	check_gets(_metadata, "empty state");
+	ASSERT_EQ(0, set_everything());
+	check_gets(_metadata, "everything set");
+}
+
+/* ---- /proc/<pid>/task_isolation and ptrace read access ---- */
+
+/*
+ * Two tasks of the same unprivileged user: the file of a non-dumpable
+ * task (as after a setuid exec) is closed to the other, like its
+ * /proc/<pid>/mem; a dumpable one's is open.
+ */
+TEST(proc_file_needs_ptrace_read_access)
+{
+	int ready[2], go[2], status, r;
+	pid_t target, reader;
+	char c;
+
+	ASSERT_EQ(0, pipe(ready));
+	ASSERT_EQ(0, pipe(go));
+	target = fork();
+	ASSERT_LE(0, target);
+	if (!target) {
+		int dumpable = 1;
+
+		if (setgid(65534) || setuid(65534))
+			_exit(10);
+		if (set_everything())
+			_exit(11);
+		/* Twice: first non-dumpable, then dumpable. */
+		for (r = 0; r < 2; r++) {
+			dumpable = r;
+			if (prctl(PR_SET_DUMPABLE, dumpable, 0, 0, 0))
+				_exit(12);
+			if (write(ready[1], "r", 1) != 1 || read(go[0], &c, 1) != 1)
+				_exit(13);
+		}
+		_exit(0);
+	}
+	for (r = 0; r < 2; r++) {
+		ASSERT_EQ(1, read(ready[0], &c, 1));
+		reader = fork();
+		ASSERT_LE(0, reader);
+		if (!reader) {
+			char path[64], buf[512];
+			int err;
+
+			if (setgid(65534) || setuid(65534) || prctl(PR_SET_DUMPABLE, 1, 0, 0, 0))
+				_exit(20);
+			snprintf(path, sizeof(path), "/proc/%d/task_isolation", target);
+			err = slurp(path, buf, sizeof(buf));
+			if (r == 0)
+				_exit(err == -EACCES ? 0 : 21);
+			_exit(!err && strstr(buf, "active_mask: 0x1 quiesce\n") ? 0 : 22);
+		}
+		ASSERT_EQ(reader, waitpid(reader, &status, 0));
+		EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+			TH_LOG("reader status %#x (21: read a non-dumpable task's file, 22: could not read a dumpable one's)",
+			       status);
+		}
+		ASSERT_EQ(1, write(go[1], "g", 1));
+	}
+	ASSERT_EQ(target, waitpid(target, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+/* ---- No extra syscall work for other tasks ---- */
+
+#define TRACE		"/sys/kernel/tracing"
+#define INSTANCE	TRACE "/instances/isol_security"
+#define NCALLS		2000
+
+enum { ACTIVE, EMPTY, CONFIGURED, NTASKS };	/* threads; plus a process */
+
+struct racer {
+	pthread_t thread;
+	volatile pid_t tid;
+	int kind;
+	volatile int *go;
+	int err;
+	double cpu_ns;	/* thread CPU time per getpid() */
+};
+
+static double thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+static void *racer_thread(void *arg)
+{
+	struct racer *r = arg;
+	double t0;
+	int i;
+
+	r->tid = gettid_();
+	if (pin_to_cpu(HOUSEKEEPING_CPU))
+		r->err = 1;
+	if (r->kind != EMPTY && isol_set_quiesce(QV))
+		r->err = 2;
+	if (r->kind == ACTIVE && isol_activate(Q))
+		r->err = 3;
+	while (!__atomic_load_n(r->go, __ATOMIC_ACQUIRE))
+		sched_yield();
+	t0 = thread_cpu_ns();
+	for (i = 0; i < NCALLS; i++)
+		syscall(SYS_getpid);
+	r->cpu_ns = (thread_cpu_ns() - t0) / NCALLS;
+	return NULL;
+}
+
+/*
+ * Counts function trace lines, "comm-TID [cpu] flags time: func <-parent",
+ * of task @tid calling @func. Cuts @trace into lines (NUL-terminated).
+ */
+struct trace_count {
+	pid_t tid;
+	long exit_work, quiesce;
+};
+
+static void count_lines(char *trace, struct trace_count *c, int n)
+{
+	char *line, *save, pat[32];
+	int i;
+
+	for (line = strtok_r(trace, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (line[0] == '#')
+			continue;
+		for (i = 0; i < n; i++) {
+			snprintf(pat, sizeof(pat), "-%d ", c[i].tid);
+			if (!strstr(line, pat))
+				continue;
+			c[i].exit_work += !!strstr(line, ": syscall_exit_work <-");
+			c[i].quiesce += !!strstr(line, ": quiet_vmstat_sync <-");
+		}
+	}
+}
+
+FIXTURE(work) {
+	bool instance;
+};
+
+FIXTURE_SETUP(work)
+{
+	int r;
+
+	if (access(TRACE "/instances", W_OK))
+		SKIP(return, "no " TRACE "/instances (tracefs, CONFIG_FTRACE)");
+	rmdir(INSTANCE);
+	ASSERT_EQ(0, mkdir(INSTANCE, 0755));
+	self->instance = true;
+	/* Fails (EINVAL) when either function cannot be traced. */
+	r = write_str(INSTANCE "/set_ftrace_filter", "syscall_exit_work\nquiet_vmstat_sync\n");
+	if (r) {
+		rmdir(INSTANCE);
+		self->instance = false;
+		SKIP(return, "syscall_exit_work or quiet_vmstat_sync cannot be traced (%s): needs CONFIG_FUNCTION_TRACER",
+		     strerror(-r));
+	}
+	ASSERT_EQ(0, write_str(INSTANCE "/buffer_size_kb", "4096"));
+	ASSERT_EQ(0, write_str(INSTANCE "/current_tracer", "function"));
+}
+
+FIXTURE_TEARDOWN(work)
+{
+	if (self->instance) {
+		write_str(INSTANCE "/tracing_on", "0");
+		write_str(INSTANCE "/current_tracer", "nop");
+		rmdir(INSTANCE);
+	}
+}
+
+/*
+ * Threads on the same CPU, one with quiescing active, one without state,
+ * one configured but not active, and a forked process: each makes NCALLS
+ * getpid() calls at the same time. Counted with the function tracer, the
+ * exit work and the quiescing happen exactly for the active one.
+ */
+TEST_F_TIMEOUT(work, only_the_quiescing_task_pays, 300)
+{
+	struct racer r[NTASKS] = { { 0 } };
+	struct trace_count tc[NTASKS + 1] = { { 0 } };
+	volatile int *go;
+	char *trace;
+	int fd[2], status, i;
+	long n[NTASKS][2], child[2];
+	ssize_t len, got;
+	pid_t pid;
+	int tfd;
+
+	go = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, go);
+	*go = 0;
+	ASSERT_EQ(0, pipe(fd));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		struct racer cr = { .kind = EMPTY, .go = go };
+
+		racer_thread(&cr);
+		_exit(cr.err);
+	}
+	for (i = 0; i < NTASKS; i++) {
+		r[i].kind = i;
+		r[i].go = go;
+		ASSERT_EQ(0, pthread_create(&r[i].thread, NULL, racer_thread, &r[i]));
+	}
+	for (i = 0; i < NTASKS; i++)
+		while (!r[i].tid)
+			usleep(1000);
+	usleep(100 * 1000);
+	ASSERT_EQ(0, write_str(INSTANCE "/trace", ""));
+	ASSERT_EQ(0, write_str(INSTANCE "/tracing_on", "1"));
+	__atomic_store_n(go, 1, __ATOMIC_RELEASE);
+	for (i = 0; i < NTASKS; i++)
+		pthread_join(r[i].thread, NULL);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_EQ(0, write_str(INSTANCE "/tracing_on", "0"));
+	for (i = 0; i < NTASKS; i++)
+		ASSERT_EQ(0, r[i].err);
+	ASSERT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
+
+	len = 64 << 20;
+	trace = malloc(len);
+	ASSERT_NE(NULL, trace);
+	tfd = open(INSTANCE "/trace", O_RDONLY);
+	ASSERT_LE(0, tfd);
+	for (got = 0; got < len - 1 && (status = read(tfd, trace + got, len - 1 - got)) > 0;)
+		got += status;
+	close(tfd);
+	trace[got] = 0;
+	{
+		char stats[1024];
+
+		ASSERT_EQ(0, slurp(INSTANCE "/per_cpu/cpu2/stats", stats, sizeof(stats)));
+		EXPECT_NE(NULL, strstr(stats, "overrun: 0\n")) {
+			TH_LOG("trace buffer overrun, counts are void:\n%s", stats);
+		}
+	}
+	for (i = 0; i < NTASKS; i++)
+		tc[i].tid = r[i].tid;
+	tc[NTASKS].tid = pid;
+	count_lines(trace, tc, NTASKS + 1);
+	free(trace);
+	for (i = 0; i < NTASKS; i++) {
+		n[i][0] = tc[i].exit_work;
+		n[i][1] = tc[i].quiesce;
+	}
+	child[0] = tc[NTASKS].exit_work;
+	child[1] = tc[NTASKS].quiesce;
+	TH_LOG("syscall_exit_work/quiet_vmstat_sync calls during %d getpid() each: active %ld/%ld, no state %ld/%ld, configured only %ld/%ld, other process %ld/%ld",
+	       NCALLS, n[ACTIVE][0], n[ACTIVE][1], n[EMPTY][0], n[EMPTY][1],
+	       n[CONFIGURED][0], n[CONFIGURED][1], child[0], child[1]);
+	TH_LOG("CPU time per getpid(): active %.0f ns, no state %.0f ns, configured only %.0f ns (information only: TCG timing is noisy)",
+	       r[ACTIVE].cpu_ns, r[EMPTY].cpu_ns, r[CONFIGURED].cpu_ns);
+	EXPECT_LE(NCALLS, n[ACTIVE][0]);
+	EXPECT_LE(NCALLS, n[ACTIVE][1]);
+	EXPECT_EQ(0, n[EMPTY][0]);
+	EXPECT_EQ(0, n[EMPTY][1]);
+	EXPECT_EQ(0, n[CONFIGURED][0]);
+	EXPECT_EQ(0, n[CONFIGURED][1]);
+	EXPECT_EQ(0, child[0]);
+	EXPECT_EQ(0, child[1]);
+}
+
+/* ---- Bounded kernel memory ---- */
+
+/*
+ * One task, every kind of call many times: at most its one state object.
+ * Allow for unrelated noise well below the number of calls.
+ */
+/* Only for the timeouts: slab counts settle slowly on the debug kernel. */
+FIXTURE(memory) {
+};
+
+FIXTURE_SETUP(memory)
+{
+	if (leak_slab_objects("kmalloc-32") < 0)
+		SKIP(return, "no kmalloc-32 in /proc/slabinfo (needs CONFIG_SLUB_DEBUG)");
+}
+
+FIXTURE_TEARDOWN(memory)
+{
+}
+
+TEST_F_TIMEOUT(memory, one_state_per_task_whatever_it_calls, 900)
+{
+	long before, after, i;
+
+	before = leak_settled_objects("kmalloc-32");
+	for (i = 0; i < 5000; i++)
+		every_call();
+	after = leak_settled_objects("kmalloc-32");
+	TH_LOG("kmalloc-32 active objects: %ld -> %ld over %d calls", before, after, 5000 * 15);
+	EXPECT_LT(after - before, 32);
+}
+
+/*
+ * Threads that only read, or store the empty state, own no memory. They
+ * block in read() until the pipe's write end closes: polling threads
+ * would swamp a debug kernel under TCG.
+ */
+struct parked {
+	int store;
+	int fd;		/* read end of the release pipe */
+};
+
+static void *parked_thread(void *arg)
+{
+	struct parked *p = arg;
+	struct isol_state s;
+	char c;
+
+	if (p->store) {
+		isol_get_state(&s);
+		isol_activate(0);
+		isol_set_quiesce(0);
+		isol_set_inherit(0);
+	}
+	while (read(p->fd, &c, 1) > 0)
+		;
+	return NULL;
+}
+
+static long parked_growth(struct __test_metadata *_metadata, int store, int n)
+{
+	struct parked p = { .store = store };
+	pthread_t *t = calloc(n, sizeof(*t));
+	long before, during;
+	int fd[2], i;
+
+	ASSERT_NE(NULL, t);
+	ASSERT_EQ(0, pipe(fd));
+	p.fd = fd[0];
+	before = leak_settled_objects("kmalloc-32");
+	for (i = 0; i < n; i++)
+		if (pthread_create(&t[i], NULL, parked_thread, &p))
+			break;
+	during = leak_settled_objects("kmalloc-32");
+	close(fd[1]);
+	while (i--)
+		pthread_join(t[i], NULL);
+	close(fd[0]);
+	free(t);
+	return during - before;
+}
+
+TEST_F_TIMEOUT(memory, no_memory_for_tasks_that_store_nothing, 900)
+{
+	long idle, used;
+
+	idle = parked_growth(_metadata, 0, 300);
+	used = parked_growth(_metadata, 1, 300);
+	TH_LOG("kmalloc-32 growth with 300 live threads: %ld idle, %ld after GETs and empty SETs",
+	       idle, used);
+	/* 300 states would be +300. */
+	EXPECT_LT(used - idle, 75);
+}
+
+TEST_HARNESS_MAIN

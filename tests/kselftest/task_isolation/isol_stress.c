@@ -1,0 +1,640 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Concurrency and lifecycle stress for task isolation:
+ *
+ *  - activation toggled in a loop while another thread keeps moving the
+ *    task between the isolated CPU 1 and the housekeeping CPU 2;
+ *  - CPU 1 taken offline and back online (CPU hotplug) while a task with
+ *    quiescing active runs there, which must keep its state and, back on
+ *    CPU 1, still quiesce;
+ *  - 10,000 fork/exit cycles of children that inherit active state;
+ *  - threads with inherited state exiting while others reconfigure and
+ *    read the exiting threads' /proc files.
+ *
+ * After each scenario the kmalloc-32 active object count (the per-task
+ * state is one kmalloc-32 object) must be back to its starting value
+ * within noise, and, where kmemleak exists (the debug kernel), a kmemleak
+ * scan must report nothing new. Without kmemleak that sub-check is
+ * skipped: the "kmemleak" test says so with the reason.
+ *
+ * ISOL_STRESS_FORKS overrides the number of fork/exit cycles (default
+ * 10000) and ISOL_STRESS_TOGGLES the activations per toggling thread
+ * (default 20000), for runs by hand.
+ */
+#include "isol_common.h"
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include "isol_leak.h"
+#include "../kselftest_harness.h"
+
+#define Q	ISOL_F_QUIESCE
+#define QV	ISOL_F_QUIESCE_VMSTATS
+#define IC	ISOL_INHERIT_CONF
+#define IA	ISOL_INHERIT_ACTIVE
+
+#define CPU1_ONLINE	"/sys/devices/system/cpu/cpu1/online"
+#define RT_RUNTIME	"/proc/sys/kernel/sched_rt_runtime_us"
+
+static const char active_status[] =
+	"configured: 0x1 quiesce\n"
+	"quiesce_mask: 0x1 vmstat_sync\n"
+	"active_mask: 0x1 quiesce\n"
+	"oneshot_mask: 0x0\n"
+	"inherit_mask: 0x3 conf,active\n";
+
+static long env_long(const char *name, long def)
+{
+	const char *e = getenv(name);
+
+	return e && *e ? atol(e) : def;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static pid_t gettid_(void)
+{
+	return syscall(SYS_gettid);
+}
+
+static int pin_tid(pid_t tid, int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(tid, sizeof(set), &set);
+}
+
+static int write_str(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, s, strlen(s));
+	n = n < 0 ? -errno : n;
+	close(fd);
+	return n == (ssize_t)strlen(s) ? 0 : n < 0 ? n : -EIO;
+}
+
+static int slurp(const char *path, char *buf, size_t size)
+{
+	ssize_t n, len = 0;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return -errno;
+	while ((n = read(fd, buf + len, size - 1 - len)) > 0)
+		len += n;
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[len] = 0;
+	return 0;
+}
+
+/* Dirties vmstat counters with a syscall-only page fault burst. */
+static void dirty_vmstat(void)
+{
+	char *p = mmap(NULL, 4 * 4096, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+
+	if (p != MAP_FAILED)
+		munmap(p, 4 * 4096);
+}
+
+/* ---- Leak checks around each scenario ---- */
+
+struct leak_base {
+	long slab;
+	int kmemleak;
+	struct leak_report kl;
+};
+
+static void leak_begin(struct __test_metadata *_metadata, struct leak_base *b)
+{
+	b->slab = leak_settled_objects("kmalloc-32");
+	ASSERT_LT(0, b->slab) {
+		TH_LOG("no kmalloc-32 in /proc/slabinfo (needs CONFIG_SLUB_DEBUG)");
+	}
+	b->kmemleak = leak_kmemleak_available();
+	if (b->kmemleak) {
+		/* What was reported before the scenario is not its doing. */
+		ASSERT_EQ(0, leak_kmemleak_cmd("scan"));
+		ASSERT_LE(0, leak_kmemleak_read(&b->kl, NULL));
+	}
+}
+
+/*
+ * @states: how many per-task states the scenario created and freed; the
+ * allowed drift is well below that, so a leak of even a few percent shows.
+ */
+static void leak_end(struct __test_metadata *_metadata, struct leak_base *b,
+		     const char *scenario, long states)
+{
+	long after = leak_settled_objects("kmalloc-32");
+	long noise = 64 + states / 50;
+	struct leak_report *now_r;
+	int n;
+
+	TH_LOG("%s: kmalloc-32 active objects %ld -> %ld (%+ld; %ld states created, allowed drift %ld)",
+	       scenario, b->slab, after, after - b->slab, states, noise);
+	EXPECT_LT(after - b->slab, noise);
+	if (!b->kmemleak) {
+		TH_LOG("%s: kmemleak sub-check skipped: no %s (CONFIG_DEBUG_KMEMLEAK, debug kernel)",
+		       scenario, KMEMLEAK);
+		return;
+	}
+	/* kmemleak only reports objects older than 5 s. */
+	sleep(6);
+	now_r = malloc(sizeof(*now_r));
+	ASSERT_NE(NULL, now_r);
+	n = leak_kmemleak_scan(now_r, &b->kl);
+	ASSERT_LE(0, n);
+	EXPECT_EQ(0, n) {
+		TH_LOG("%s: kmemleak reports %d new unreferenced objects:\n%s",
+		       scenario, n, now_r->text);
+	}
+	if (!n)
+		TH_LOG("%s: kmemleak: no new suspected leaks", scenario);
+	free(now_r);
+}
+
+FIXTURE(stress) {
+	struct leak_base base;
+	char rt_runtime[32];	/* to restore, when changed */
+};
+
+FIXTURE_SETUP(stress)
+{
+	__u64 feat;
+
+	if (prctl(PR_ISOL_FEAT_GET, 0, &feat, 0, 0))
+		SKIP(return, "kernel without CONFIG_TASK_ISOLATION");
+}
+
+FIXTURE_TEARDOWN(stress)
+{
+	/* Whatever happened, leave CPU 1 online for the tests after us. */
+	if (!access(CPU1_ONLINE, W_OK))
+		write_str(CPU1_ONLINE, "1");
+	if (self->rt_runtime[0])
+		write_str(RT_RUNTIME, self->rt_runtime);
+}
+
+/* ---- 1. Activation toggled while migrating between CPUs 1 and 2 ---- */
+
+struct toggler {
+	pthread_t thread;
+	volatile pid_t tid;
+	long n;			/* activations to toggle */
+	unsigned int cpus_seen;	/* bit per CPU it ran on */
+	char fail[256];
+};
+
+struct mover {
+	struct toggler *t;
+	int nt;
+	volatile int stop;
+	long moves;
+};
+
+static void *toggle_thread(void *arg)
+{
+	struct toggler *t = arg;
+	__u64 got;
+	long i;
+
+	t->tid = gettid_();
+	if (isol_set_quiesce(QV) || isol_set_inherit(IC | IA)) {
+		snprintf(t->fail, sizeof(t->fail), "configuring: %s", strerror(errno));
+		return NULL;
+	}
+	for (i = 0; i < t->n; i++) {
+		__u64 want = i & 1 ? 0 : Q;
+		int r = want && i % 3 == 0 ? isol_activate_oneshot(Q, QV) : isol_activate(want);
+		int cpu = sched_getcpu();
+
+		if (r || prctl(PR_ISOL_ACTIVATE_GET, &got, 0, 0, 0) || got != want) {
+			snprintf(t->fail, sizeof(t->fail),
+				 "toggle %ld: activate(%llu) = %d (%s), reads back %llu",
+				 i, (unsigned long long)want, r, strerror(errno),
+				 (unsigned long long)got);
+			return NULL;
+		}
+		if (cpu >= 0 && cpu < 32)
+			t->cpus_seen |= 1U << cpu;
+		if (i % 64 == 0)
+			dirty_vmstat();
+	}
+	isol_activate(0);
+	return NULL;
+}
+
+static void *move_thread(void *arg)
+{
+	struct mover *m = arg;
+	int i, cpu = ISOLATED_CPU;
+
+	while (!m->stop) {
+		for (i = 0; i < m->nt; i++)
+			if (m->t[i].tid)
+				pin_tid(m->t[i].tid, cpu);
+		cpu = cpu == ISOLATED_CPU ? HOUSEKEEPING_CPU : ISOLATED_CPU;
+		m->moves++;
+		sched_yield();
+	}
+	return NULL;
+}
+
+TEST_F_TIMEOUT(stress, toggle_while_migrating, 1800)
+{
+	struct toggler t[2] = { { 0 } };
+	struct mover m = { .t = t, .nt = 2 };
+	long n = env_long("ISOL_STRESS_TOGGLES", 20000);
+	pthread_t mt;
+	double t0;
+	int i;
+
+	if (pin_to_cpu(ISOLATED_CPU) || pin_to_cpu(HOUSEKEEPING_CPU))
+		SKIP(return, "needs CPUs %d and %d", ISOLATED_CPU, HOUSEKEEPING_CPU);
+	leak_begin(_metadata, &self->base);
+	t0 = now();
+	for (i = 0; i < 2; i++) {
+		t[i].n = n;
+		ASSERT_EQ(0, pthread_create(&t[i].thread, NULL, toggle_thread, &t[i]));
+	}
+	ASSERT_EQ(0, pthread_create(&mt, NULL, move_thread, &m));
+	for (i = 0; i < 2; i++)
+		pthread_join(t[i].thread, NULL);
+	m.stop = 1;
+	pthread_join(mt, NULL);
+	TH_LOG("2 threads x %ld activations toggled in %.1f s while moved %ld times",
+	       n, now() - t0, m.moves);
+	for (i = 0; i < 2; i++) {
+		EXPECT_STREQ("", t[i].fail);
+		EXPECT_TRUE((t[i].cpus_seen & (1U << ISOLATED_CPU)) &&
+			    (t[i].cpus_seen & (1U << HOUSEKEEPING_CPU))) {
+			TH_LOG("thread %d ran on CPUs %#x only", i, t[i].cpus_seen);
+		}
+	}
+	leak_end(_metadata, &self->base, "toggle_while_migrating", 2);
+}
+
+/* ---- 2. CPU hotplug of the isolated CPU under a quiescing task ---- */
+
+struct hp_shared {
+	volatile long iters;
+	volatile int cpu;
+	volatile int stop;
+	volatile int err;
+	volatile long mlock_before, mlock_after;
+};
+
+static void hotplug_child(struct hp_shared *sh)
+{
+	void *p;
+	__u64 got;
+
+	if (isol_set_quiesce(QV) || isol_set_inherit(IC | IA) || isol_activate(Q))
+		_exit(2);
+	pin_to_cpu(ISOLATED_CPU);
+	while (!sh->stop) {
+		if (prctl(PR_ISOL_ACTIVATE_GET, &got, 0, 0, 0) || got != Q)
+			sh->err = 3;
+		/* Back on CPU 1 as soon as it is online again. */
+		if (sched_getcpu() != ISOLATED_CPU)
+			pin_to_cpu(ISOLATED_CPU);
+		sh->cpu = sched_getcpu();
+		if (sh->iters % 16 == 0)
+			dirty_vmstat();
+		sh->iters++;
+	}
+	/* Still quiescing on CPU 1: an mlock() shows in /proc/vmstat at once. */
+	if (pin_to_cpu(ISOLATED_CPU))
+		_exit(4);
+	p = mmap(NULL, 4 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		_exit(5);
+	sh->mlock_before = vmstat_read("nr_mlock");
+	if (mlock(p, 4 * 4096))
+		_exit(6);
+	sh->mlock_after = vmstat_read("nr_mlock");
+	_exit(sh->err);
+}
+
+/* Waits up to @secs for @cond; true if it became true. */
+#define WAIT_FOR(cond, secs) ({						\
+	double __end = now() + (secs);					\
+	while (!(cond) && now() < __end)				\
+		usleep(10 * 1000);					\
+	(cond);								\
+})
+
+TEST_F_TIMEOUT(stress, cpu_hotplug_under_quiescing_task, 1800)
+{
+	long cycles = env_long("ISOL_STRESS_HOTPLUG", 8), c, it;
+	struct hp_shared *sh;
+	char path[64], buf[512];
+	int status, r, ok;
+	double t0;
+	pid_t pid;
+
+	if (access(CPU1_ONLINE, W_OK))
+		SKIP(return, "no writable %s (CONFIG_HOTPLUG_CPU)", CPU1_ONLINE);
+	if (pin_to_cpu(ISOLATED_CPU))
+		SKIP(return, "CPU %d is not usable", ISOLATED_CPU);
+	pin_to_cpu(0);
+	/*
+	 * Linux 6.12 refuses to take down the last CPU of a root domain
+	 * (isolcpus=domain,1 gives CPU 1 its own) with EBUSY from the
+	 * deadline bandwidth check, dl_bw_check_overflow(), unpatched
+	 * kernels alike. Turning that admission control off for the test
+	 * (sched_rt_runtime_us = -1) lets the hotplug proceed.
+	 */
+	ASSERT_EQ(0, slurp(RT_RUNTIME, self->rt_runtime, sizeof(self->rt_runtime)));
+	ASSERT_EQ(0, write_str(RT_RUNTIME, "-1"));
+	leak_begin(_metadata, &self->base);
+	sh = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, sh);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid)
+		hotplug_child(sh);
+	snprintf(path, sizeof(path), "/proc/%d/task_isolation", pid);
+	t0 = now();
+	for (c = 0; c < cycles; c++) {
+		ok = WAIT_FOR(sh->cpu == ISOLATED_CPU && sh->iters > 0, 60);
+		EXPECT_TRUE(ok) {
+			TH_LOG("cycle %ld: the task did not get (back) to CPU %d", c, ISOLATED_CPU);
+		}
+		if (!ok)
+			break;
+		r = write_str(CPU1_ONLINE, "0");
+		EXPECT_EQ(0, r) {
+			TH_LOG("cycle %ld: offlining CPU 1: %s", c, strerror(-r));
+		}
+		if (r)
+			break;
+		/* The task keeps running elsewhere, its state intact. */
+		it = sh->iters;
+		EXPECT_TRUE(WAIT_FOR(sh->iters > it + 100 && sh->cpu != ISOLATED_CPU, 60)) {
+			TH_LOG("cycle %ld: the task stopped running with CPU 1 offline", c);
+		}
+		ASSERT_EQ(0, slurp(path, buf, sizeof(buf)));
+		EXPECT_STREQ(active_status, buf);
+		r = write_str(CPU1_ONLINE, "1");
+		ASSERT_EQ(0, r) {
+			TH_LOG("cycle %ld: onlining CPU 1: %s", c, strerror(-r));
+		}
+	}
+	EXPECT_TRUE(WAIT_FOR(sh->cpu == ISOLATED_CPU, 60));
+	TH_LOG("%ld offline/online cycles of CPU 1 in %.1f s, the task made %ld iterations",
+	       c, now() - t0, sh->iters);
+	sh->stop = 1;
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		TH_LOG("child status %#x (3: state changed, 4: cannot pin to CPU 1, 6: mlock)",
+		       status);
+	}
+	EXPECT_EQ(sh->mlock_before + 4, sh->mlock_after) {
+		TH_LOG("nr_mlock %ld -> %ld: no quiescing on CPU 1 after the hotplug",
+		       sh->mlock_before, sh->mlock_after);
+	}
+	leak_end(_metadata, &self->base, "cpu_hotplug", 1);
+}
+
+/* ---- 3. Fork/exit cycles with inherited active state ---- */
+
+TEST_F_TIMEOUT(stress, fork_exit_inherited_active, 3000)
+{
+	long n = env_long("ISOL_STRESS_FORKS", 10000), i, bad = 0;
+	int status;
+	double t0;
+
+	ASSERT_EQ(0, isol_set_quiesce(QV));
+	ASSERT_EQ(0, isol_set_inherit(IC | IA));
+	ASSERT_EQ(0, isol_activate(Q));
+	leak_begin(_metadata, &self->base);
+	t0 = now();
+	for (i = 0; i < n; i++) {
+		pid_t pid;
+
+		/* Children start on both kinds of CPU. */
+		if (i % 500 == 0)
+			pin_to_cpu(i % 1000 ? HOUSEKEEPING_CPU : ISOLATED_CPU);
+		pid = fork();
+		ASSERT_LE(0, pid);
+		if (!pid) {
+			__u64 a = 0;
+
+			/* The inherited state is active: check it, cheaply. */
+			_exit(prctl(PR_ISOL_ACTIVATE_GET, &a, 0, 0, 0) || a != Q);
+		}
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		bad += !WIFEXITED(status) || WEXITSTATUS(status);
+	}
+	TH_LOG("%ld fork/exit cycles in %.1f s", n, now() - t0);
+	EXPECT_EQ(0, bad);
+	leak_end(_metadata, &self->base, "fork_exit", n);
+}
+
+/* ---- 4. Threads exiting while others reconfigure ---- */
+
+#define RECONF		3
+#define LIVE		8
+
+struct reconf_ctx {
+	volatile pid_t live[LIVE];	/* recently spawned threads */
+	volatile int stop;
+	long spawned, proc_reads, proc_gone;
+	char fail[RECONF + 1][256];
+};
+
+struct reconf_arg {
+	struct reconf_ctx *ctx;
+	int idx;
+	__u64 expect_active;	/* for spawned threads */
+	__u8 expect_inherit;
+};
+
+/* A random valid configuration; the state afterwards must be it. */
+static int reconfigure(unsigned int *seed, char *fail, size_t size)
+{
+	static const __u8 inh[] = { 0, IC, IC | IA };
+	__u8 inherit = inh[rand_r(seed) % 3];
+	__u64 active = rand_r(seed) % 2 ? Q : 0;
+	struct isol_state s;
+
+	if (isol_activate(0) || isol_set_quiesce(QV) || isol_set_inherit(inherit) ||
+	    (active && (rand_r(seed) % 2 ? isol_activate(Q) : isol_activate_oneshot(Q, QV)))) {
+		snprintf(fail, size, "reconfiguring: %s", strerror(errno));
+		return -1;
+	}
+	if (isol_get_state(&s) || s.configured != Q || s.quiesce_mask != QV ||
+	    s.inherit_mask != inherit || s.active != active) {
+		snprintf(fail, size, "state after reconfiguring: %llu %llu %u %llu",
+			 (unsigned long long)s.configured, (unsigned long long)s.quiesce_mask,
+			 s.inherit_mask, (unsigned long long)s.active);
+		return -1;
+	}
+	return 0;
+}
+
+/* Reads another thread's file, which may vanish under us. */
+static int read_other(struct reconf_ctx *ctx, pid_t tid, char *fail, size_t size)
+{
+	unsigned long long v[5];
+	char path[64], buf[512];
+	int r;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/task_isolation", tid);
+	r = slurp(path, buf, sizeof(buf));
+	if (r == -ENOENT || r == -ESRCH) {
+		__atomic_fetch_add(&ctx->proc_gone, 1, __ATOMIC_RELAXED);
+		return 0;
+	}
+	__atomic_fetch_add(&ctx->proc_reads, 1, __ATOMIC_RELAXED);
+	if (r) {
+		snprintf(fail, size, "reading %s: %s", path, strerror(-r));
+		return -1;
+	}
+	if (isol_parse_status(buf, v) || v[0] > 1 || v[1] > 1 ||
+	    v[2] > 1 || v[3] > 1 || v[4] > 3) {
+		snprintf(fail, size, "%.60s reads:\n%.180s", path, buf);
+		return -1;
+	}
+	return 0;
+}
+
+static void *reconf_thread(void *arg)
+{
+	struct reconf_arg *a = arg;
+	struct reconf_ctx *ctx = a->ctx;
+	unsigned int seed = a->idx * 7919 + 1;
+	char *fail = ctx->fail[a->idx];
+
+	pin_to_cpu(a->idx % 2 ? ISOLATED_CPU : HOUSEKEEPING_CPU);
+	while (!ctx->stop) {
+		if (reconfigure(&seed, fail, 256))
+			return NULL;
+		if (read_other(ctx, ctx->live[rand_r(&seed) % LIVE], fail, 256))
+			return NULL;
+	}
+	return NULL;
+}
+
+static void *short_thread(void *arg)
+{
+	struct reconf_arg *a = arg;
+	struct isol_state s;
+	int bad;
+
+	a->ctx->live[a->idx % LIVE] = gettid_();
+	bad = isol_get_state(&s) || s.active != a->expect_active ||
+	      s.inherit_mask != a->expect_inherit;
+	/* Change our own state before dying. */
+	if (!bad && s.configured && (isol_activate(s.active ? 0 : Q) || isol_set_inherit(0)))
+		bad = 1;
+	return (void *)(long)bad;
+}
+
+TEST_F_TIMEOUT(stress, threads_exit_while_others_reconfigure, 1800)
+{
+	long n = env_long("ISOL_STRESS_THREADS", 2000), i, bad = 0;
+	struct reconf_arg ra[RECONF], sa[LIVE];
+	struct reconf_ctx *ctx;
+	pthread_t rt[RECONF], st[LIVE];
+	unsigned int seed = 42;
+	struct isol_state s;
+	double t0;
+
+	ctx = calloc(1, sizeof(*ctx));
+	ASSERT_NE(NULL, ctx);
+	leak_begin(_metadata, &self->base);
+	t0 = now();
+	for (i = 0; i < RECONF; i++) {
+		ra[i] = (struct reconf_arg){ .ctx = ctx, .idx = i + 1 };
+		ASSERT_EQ(0, pthread_create(&rt[i], NULL, reconf_thread, &ra[i]));
+	}
+	/* Spawn threads in waves of LIVE, reconfiguring between waves. */
+	for (i = 0; i < n; i++) {
+		int k = i % LIVE;
+		void *ret;
+
+		if (k == 0) {
+			ASSERT_EQ(0, reconfigure(&seed, ctx->fail[0], 256)) {
+				TH_LOG("%s", ctx->fail[0]);
+			}
+			ASSERT_EQ(0, isol_get_state(&s));
+		}
+		sa[k] = (struct reconf_arg){
+			.ctx = ctx, .idx = i,
+			.expect_active = s.inherit_mask & IA ? s.active : 0,
+			.expect_inherit = s.inherit_mask & IC ? s.inherit_mask : 0,
+		};
+		ASSERT_EQ(0, pthread_create(&st[k], NULL, short_thread, &sa[k]));
+		if (k == LIVE - 1 || i == n - 1) {
+			int j;
+
+			for (j = 0; j <= k; j++) {
+				ASSERT_EQ(0, pthread_join(st[j], &ret));
+				bad += ret != NULL;
+			}
+		}
+	}
+	ctx->stop = 1;
+	for (i = 0; i < RECONF; i++)
+		pthread_join(rt[i], NULL);
+	TH_LOG("%ld threads spawned and exited in %.1f s; %ld /proc reads of them, %ld found gone",
+	       n, now() - t0, ctx->proc_reads, ctx->proc_gone);
+	EXPECT_EQ(0, bad);
+	for (i = 1; i <= RECONF; i++)
+		EXPECT_STREQ("", ctx->fail[i]);
+	leak_end(_metadata, &self->base, "threads_exit", n);
+	free(ctx);
+}
+
+/* The kmemleak sub-checks above need kmemleak; say when they were skipped. */
+FIXTURE(kmemleak) {
+};
+
+FIXTURE_SETUP(kmemleak)
+{
+}
+
+FIXTURE_TEARDOWN(kmemleak)
+{
+}
+
+TEST_F_TIMEOUT(kmemleak, available, 600)
+{
+	struct leak_report *r;
+	int n;
+
+	if (!leak_kmemleak_available())
+		SKIP(return, "kmemleak sub-checks of the stress scenarios skipped: no %s (needs CONFIG_DEBUG_KMEMLEAK, the task_isolation_debug kernel)",
+		     KMEMLEAK);
+	r = malloc(sizeof(*r));
+	ASSERT_NE(NULL, r);
+	ASSERT_EQ(0, leak_kmemleak_cmd("scan"));
+	n = leak_kmemleak_read(r, NULL);
+	ASSERT_LE(0, n);
+	TH_LOG("kmemleak works; %d objects reported since boot (the run's final scan judges them)", n);
+	free(r);
+}
+
+TEST_HARNESS_MAIN
