@@ -9,10 +9,12 @@
 
 SHELL := /bin/bash
 FLAVOR ?= task_isolation
+# The same kernel with KASAN, kmemleak, lockdep, UBSAN... (check runs both)
+DEBUG_FLAVOR ?= $(FLAVOR)_debug
 S := scripts
 OUT := out
 
-.PHONY: demo check setup kernel tests host-checks qemu-check shell clean distclean help
+.PHONY: demo check setup kernel tests kernel-debug tests-debug host-checks qemu-check shell bench bench-tools clean distclean help
 
 help:
 	@sed -n '3,8p' Makefile | sed 's/^# \{0,1\}//'
@@ -26,6 +28,13 @@ kernel: setup
 tests: kernel
 	@bash $(S)/build-tests.sh $(FLAVOR)
 
+# After the normal flavor, never beside it: both patch the same source tree.
+kernel-debug: kernel
+	@bash $(S)/build-kernel.sh $(DEBUG_FLAVOR)
+
+tests-debug: kernel-debug tests
+	@bash $(S)/build-tests.sh $(DEBUG_FLAVOR)
+
 demo: tests
 	@bash $(S)/qemu-run.sh -f $(FLAVOR) -m demo -t 600
 
@@ -33,19 +42,46 @@ host-checks: kernel
 	@bash $(S)/host-checks.sh
 
 # Run everything, then count: a failing phase must not hide the others.
-check: tests
+# The debug kernel's results are counted under the prefix "debug: ".
+check: tests tests-debug bench-tools
 	@rc=0; bash $(S)/host-checks.sh || rc=1; \
 	bash $(S)/qemu-run.sh -f $(FLAVOR) -m check -t 1200 || rc=1; \
-	echo "==> results (host checks and QEMU kselftests, log: $(OUT)/$(FLAVOR)/check.log)"; \
+	bash $(S)/qemu-run.sh -f $(DEBUG_FLAVOR) -m check -t 3600 || rc=1; \
+	echo "==> results (host checks and QEMU kselftests, logs: $(OUT)/$(FLAVOR)/check.log, $(OUT)/$(DEBUG_FLAVOR)/check.log)"; \
 	python3 $(S)/results.py --host $(OUT)/host-results.txt --qemu $(OUT)/$(FLAVOR)/check.log \
+		--prefix "debug: " --qemu $(OUT)/$(DEBUG_FLAVOR)/check.log \
 		| tee $(OUT)/summary.txt; \
 	test $${PIPESTATUS[0]:-0} = 0 -a $$rc = 0
 
 shell: tests
 	@bash $(S)/qemu-run.sh -f $(FLAVOR) -m shell
 
+# Measured comparison with an unpatched kernel built from the same source
+# (out/bench/REPORT.md); not part of check, it takes about 15 minutes.
+bench: BENCH_T0 := $(shell date +%s)
+bench: kernel
+	@TI_BENCH_T0=$(BENCH_T0) bash $(S)/bench.sh
+
+# The bench programs only compile in check (cheap); bench runs them.
+bench-tools: kernel
+	@bash $(S)/bench.sh tools
+
 clean:
 	rm -rf $(OUT)
 
 distclean: clean
 	rm -rf --one-file-system .cache
+
+# The whole project as one self-contained patch series for packagers, in
+# out/series (README: "Patch series for packagers"). series-check applies it
+# with git am and with quilt; series-bisect builds it patch by patch (an hour
+# or more: use nice -n 19 on a shared machine).
+.PHONY: series series-check series-bisect
+series: setup
+	@bash $(S)/export-series.sh
+
+series-check: series
+	@bash $(S)/export-series.sh --check
+
+series-bisect: series
+	@bash $(S)/check-series-builds.sh
