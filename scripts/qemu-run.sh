@@ -44,8 +44,11 @@ case $FLAVOR in *_debug) EXTRA="ti.timeout_scale=4 $EXTRA" ;; esac
 CMDLINE="console=ttyS0 loglevel=5 isolcpus=nohz,domain,1 nohz_full=1 irqaffinity=0 panic=-1 oops=panic panic_on_warn=1 ti.mode=$MODE $EXTRA"
 QEMU=(qemu-system-x86_64 -accel "${TI_QEMU_ACCEL:-tcg}" -smp 3 -m 1G
 	-kernel "$KERNEL" -initrd "$INITRD" -append "$CMDLINE" -no-reboot)
+# TI_QEMU_OPTS: more QEMU options, split on spaces (make bench: -icount).
+read -ra qopts <<<"${TI_QEMU_OPTS:-}"
+QEMU+=("${qopts[@]}")
 
-log "booting $FLAVOR kernel in QEMU (${TI_QEMU_ACCEL:-tcg}, 3 vCPUs), mode $MODE, log $LOG"
+log "booting $FLAVOR kernel in QEMU (${TI_QEMU_ACCEL:-tcg}${TI_QEMU_OPTS:+ $TI_QEMU_OPTS}, 3 vCPUs), mode $MODE, log $LOG"
 t0=$(date +%s)
 if [ "$MODE" = shell ]; then
 	"${QEMU[@]}" -nographic
@@ -62,7 +65,7 @@ rc=$(sed -n 's/^TI-EXIT: \([0-9]*\)$/\1/p' "$LOG" | tail -1)
 # the kernel reports them without a BUG or WARNING line.
 bad=$(awk '/vmalloc error: |page allocation failure: /{alloc = NR}
 	/Call Trace:/ && alloc && NR - alloc <= 3 {next}
-	/BUG:|WARNING:|Oops|Kernel panic|KASAN:|UBSAN:|kmemleak:.*suspected|possible circular locking|possible recursive locking|inconsistent lock state|INFO: rcu_.* detected stalls|rcu: INFO:|self-detected stall|general protection fault|Call Trace:/' "$LOG" | head -5)
+	/BUG:|WARNING:|Oops|Kernel panic|KASAN:|UBSAN:|kmemleak: [0-9]+ new suspected|possible circular locking|possible recursive locking|inconsistent lock state|INFO: rcu_.* detected stalls|rcu: INFO:|self-detected stall|general protection fault|Call Trace:/' "$LOG" | head -5)
 if [ -n "$bad" ]; then
 	printf 'error: the kernel log shows a problem:\n%s\n' "$bad" >&2
 	exit 1
