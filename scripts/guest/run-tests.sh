@@ -33,7 +33,7 @@ if [ -w $kl ]; then
 		echo "ok 1 kmemleak: no unreferenced object after the run"
 		code=0
 	else
-		echo "kmemleak: $n suspected memory leaks after the run:"
+		echo "kmemleak: $n new suspected memory leaks after the run:"
 		cat $kl
 		echo "not ok 1 kmemleak: $n unreferenced objects after the run"
 		code=1

@@ -124,7 +124,7 @@ enum { P_RW, P_RO, P_NONE, P_HOLE };
 static const int layout[] = {
 	P_RW, P_RW, P_HOLE, P_RO, P_RW, P_NONE, P_RW, P_RO, P_HOLE,
 };
-#define NPAGES	(sizeof(layout) / sizeof(layout[0]))
+#define NPAGES	ARRAY_SIZE(layout)
 
 struct arena {
 	unsigned char *base;
@@ -245,7 +245,7 @@ static uint64_t pick_pointer(uint64_t *rs, const struct arena *a, size_t n, int 
 	case 5:	/* straddles RW -> RO */
 		return base + 7 * PAGE - 1 - rnd(rs, n - 1);
 	default:
-		return bad_pointers[rnd(rs, sizeof(bad_pointers) / sizeof(bad_pointers[0]))];
+		return bad_pointers[rnd(rs, ARRAY_SIZE(bad_pointers))];
 	}
 }
 
@@ -1109,11 +1109,14 @@ int main(int argc, char **argv)
 
 	opt_seed = (uint64_t)time(NULL) * 1000003ULL ^ (uint64_t)getpid() << 20 ^
 		   (uint64_t)(now() * 1e9);
-	if ((e = getenv("ISOL_FUZZ_SEED")) && *e)
+	e = getenv("ISOL_FUZZ_SEED");
+	if (e && *e)
 		opt_seed = parse_u64(e, "ISOL_FUZZ_SEED");
-	if ((e = getenv("ISOL_FUZZ_CALLS")) && *e)
+	e = getenv("ISOL_FUZZ_CALLS");
+	if (e && *e)
 		opt_calls = parse_u64(e, "ISOL_FUZZ_CALLS");
-	if ((e = getenv("ISOL_FUZZ_THREADS")) && *e)
+	e = getenv("ISOL_FUZZ_THREADS");
+	if (e && *e)
 		opt_threads = parse_u64(e, "ISOL_FUZZ_THREADS");
 	/* Our options first, then the harness's. */
 	for (i = j = 1; i < argc; i++) {

@@ -115,7 +115,7 @@ static inline int leak_kmemleak_read(struct leak_report *r, const struct leak_re
 				r->addr[r->n++] = a;
 		}
 		if (copying && len + strlen(line) + 1 < sizeof(r->text)) {
-			strcpy(r->text + len, line);
+			memcpy(r->text + len, line, strlen(line) + 1);
 			len += strlen(line);
 		}
 	}

@@ -249,7 +249,7 @@ static void check_gets(struct __test_metadata *_metadata, const char *state)
 	end = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, end);
 	ASSERT_EQ(0, munmap(end + 4096, 4096));
-	for (i = 0; i < sizeof(get_cases) / sizeof(get_cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(get_cases); i++) {
 		const struct get_case *g = &get_cases[i];
 
 		memset(ref, 0, sizeof(ref));

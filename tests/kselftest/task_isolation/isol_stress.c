@@ -169,7 +169,7 @@ static void leak_end(struct __test_metadata *_metadata, struct leak_base *b,
 		       scenario, n, now_r->text);
 	}
 	if (!n)
-		TH_LOG("%s: kmemleak: no new suspected leaks", scenario);
+		TH_LOG("%s: kmemleak: no new unreferenced object", scenario);
 	free(now_r);
 }
 
