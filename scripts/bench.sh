@@ -15,14 +15,18 @@
 # headers; on the baseline the prctls fail with EINVAL and those cases are
 # reported as skipped). The boots alternate baseline, patched, patched,
 # baseline (ABBA), so that a linear drift of the host hits both alike; each
-# boot runs every case TI_BENCH_REPS times, interleaved.
+# boot runs every case TI_BENCH_REPS times, interleaved. Then each kernel
+# boots once more under QEMU -icount, where guest time counts instructions:
+# the cost cases measured in instructions, immune to the host's load.
 #
 # Knobs: TI_BENCH_ROUNDS (ABBA halves, default 2: 4 boots), TI_BENCH_REPS
 # (repetitions per boot, default 3), TI_BENCH_SECS (seconds of spinning per
 # interruption run, default 10), TI_BENCH_ITERS (getpid,dirty,fork loop
 # lengths, default 2000000,10000,300), TI_BENCH_NICE (QEMU's nice value,
 # default -10: on a shared build machine the guest's vCPUs then lose less
-# time to other jobs; timings are still only compared as ratios).
+# time to other jobs; timings are still only compared as ratios),
+# TI_BENCH_ICOUNT_REPS and TI_BENCH_ICOUNT_ITERS (the instruction-count
+# boots, default 5 and 200000,2000,50).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -31,6 +35,8 @@ REPS=${TI_BENCH_REPS:-3}
 SECS=${TI_BENCH_SECS:-10}
 ITERS=${TI_BENCH_ITERS:-2000000,10000,300}
 NICE=${TI_BENCH_NICE:--10}
+ICOUNT_REPS=${TI_BENCH_ICOUNT_REPS:-5}
+ICOUNT_ITERS=${TI_BENCH_ICOUNT_ITERS:-200000,2000,50}
 PATCHED=task_isolation
 B=$OUT/bench
 rel=${B#"$TOP"/}
@@ -70,12 +76,12 @@ config_diff() {
 	log "configs differ only in: $(tr '\n' ' ' <"$B/config.diff")"
 }
 
-boot() {	# boot KERNEL-FLAVOR NAME
+boot() {	# boot KERNEL-FLAVOR NAME [KERNEL-ARGS]
 	local rc
 	# Show the result lines as they come; the whole console is in the log.
 	set +e
 	nice -n "$NICE" bash "$TOP/scripts/qemu-run.sh" -f "$1" -m bench -t 1800 \
-		-a "ti.reps=$REPS ti.secs=$SECS ti.iters=$ITERS" |
+		-a "${3:-ti.reps=$REPS ti.secs=$SECS ti.iters=$ITERS}" |
 		grep --line-buffered -E '^BENCH (boot|cost|noise|proof|done) ' |
 		sed -u 's/^BENCH /    /' >&2
 	rc=${PIPESTATUS[0]}
@@ -86,7 +92,7 @@ boot() {	# boot KERNEL-FLAVOR NAME
 
 run_boots() {
 	local r i order k t0 others
-	rm -f "$B"/boot-*.log "$B/host.txt"
+	rm -f "$B"/boot-*.log "$B"/icount-*.log "$B/host.txt"
 	i=0
 	for r in $(seq "$ROUNDS"); do
 		# ABBA: baseline first in odd rounds, patched first in even ones.
@@ -101,6 +107,22 @@ run_boots() {
 			echo "boot-$i-$k $(( $(date +%s) - t0 ))" >>"$B/timing.txt"
 			echo "boot-$i-$k nice=$NICE other_qemus_at_start=$others load_at_end=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' /)" >>"$B/host.txt"
 		done
+	done
+}
+
+# The cost cases once more per kernel under QEMU -icount shift=0: guest time
+# then advances by one nanosecond per guest instruction, so "ns" there are
+# instructions executed, whatever the host's load. Same kernel command line
+# for both kernels (ti.part=cost: no interruption runs).
+run_icount() {
+	local i=0 k t0
+	for k in baseline $PATCHED; do
+		i=$((i + 1))
+		t0=$(date +%s)
+		log "instruction-count boot $i/2: $k kernel, log $rel/icount-$i-$k.log"
+		TI_QEMU_OPTS="-icount shift=0,sleep=off" boot "$k" "icount-$i-$k" \
+			"ti.reps=$ICOUNT_REPS ti.iters=$ICOUNT_ITERS ti.part=cost"
+		echo "icount-$i-$k $(( $(date +%s) - t0 ))" >>"$B/timing.txt"
 	done
 }
 
@@ -120,6 +142,9 @@ phase "bench initramfs" pack_initramfs
 t0=$(date +%s)
 phase "benchmark boots ($((2 * ROUNDS)) boots, baseline/patched ABBA, $REPS repetitions each)" run_boots
 echo "boots $(( $(date +%s) - t0 ))" >>"$B/timing.txt"
+t0=$(date +%s)
+phase "instruction-count boots (QEMU -icount, $ICOUNT_REPS repetitions each)" run_icount
+echo "icount-boots $(( $(date +%s) - t0 ))" >>"$B/timing.txt"
 echo "total-before-report $(( $(date +%s) - t_start ))" >>"$B/timing.txt"
 phase "report" in_root python3 /src/scripts/bench_report.py --dir /src/$rel \
 	--kernel-version "$(cat "$CACHE/pristine/.ti-version")" --host-cpus "$(nproc)" \
