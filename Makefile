@@ -57,7 +57,7 @@ shell: tests
 	@bash $(S)/qemu-run.sh -f $(FLAVOR) -m shell
 
 # Measured comparison with an unpatched kernel built from the same source
-# (out/bench/REPORT.md); not part of check, it takes about 15 minutes.
+# (out/bench/REPORT.md); not part of check: about 15 minutes on 2 cores.
 bench: BENCH_T0 := $(shell date +%s)
 bench: kernel
 	@TI_BENCH_T0=$(BENCH_T0) bash $(S)/bench.sh

@@ -101,14 +101,14 @@ def cost_stats(boots, kernel, cpu, case, mode, boot_ids=None):
                   for c in b["cost"] if c["cpu"] == cpu and c["case"] == case and c["mode"] == mode])
 
 
-def ratio(x, y):
+def ratio(x, y, stat="median"):
     if not x or not y:
         return None
-    return x["median"] / y["median"]
+    return x[stat] / y[stat]
 
 
-def cost_section(boots):
-    """Figures and ratios of the cost cases of @boots, per CPU."""
+def cost_section(boots, stat="median"):
+    """Figures and ratios (of their @stat) of the cost cases of @boots, per CPU."""
     # Pair boots: in ABBA order, boots 1-2 are round 1, 3-4 round 2, ...
     pairs = {}
     for b in boots:
@@ -126,13 +126,13 @@ def cost_section(boots):
         r = {}
 
         def rat(name, num_key, den_key):
-            r[name] = {"value": ratio(c.get(num_key), c.get(den_key)),
-                       "num": num_key, "den": den_key, "per_round": []}
+            r[name] = {"value": ratio(c.get(num_key), c.get(den_key), stat),
+                       "num": num_key, "den": den_key, "of": stat, "per_round": []}
             for rnd, ids in sorted(pairs.items()):
                 nk, dk = num_key.split("/"), den_key.split("/")
                 nv = cost_stats(boots, nk[0], cpu, nk[1], nk[2], set(ids.values()))
                 dv = cost_stats(boots, dk[0], cpu, dk[1], dk[2], set(ids.values()))
-                r[name]["per_round"].append(ratio(nv, dv))
+                r[name]["per_round"].append(ratio(nv, dv, stat))
             # Same kernel: also the ratio of the two runs of each repetition,
             # which ran back to back and so shared the host's load.
             if num_key.split("/")[0] == den_key.split("/")[0]:
@@ -164,7 +164,9 @@ def build_results(boots, icount, args):
            "boots": [{k: b[k] for k in ("boot", "flavor", "kernel", "log", "info", "done")}
                      for b in boots + icount]}
     res["cost"] = cost_section(boots)
-    res["icount"] = cost_section(icount) if icount else None
+    # Instruction counts: interference (other vCPUs' work, ticks) only adds
+    # instructions, so the minimum is the operation's own count.
+    res["icount"] = cost_section(icount, "min") if icount else None
 
     proof = {}
     for b in boots:
@@ -217,6 +219,8 @@ def build_results(boots, icount, args):
             timing[k] = int(v)
     if args.t0:
         timing["make_bench_total"] = int(time.time()) - args.t0
+    elif "total-before-report" in timing:
+        timing["make_bench_total"] = timing["total-before-report"]
     res["timing_s"] = timing
     hpath = os.path.join(args.dir, "host.txt")
     res["host_during_boots"] = [line.strip() for line in open(hpath)] if os.path.exists(hpath) else []
@@ -243,10 +247,11 @@ def targets(res):
                 dev = abs(ba - 1)
                 why = "" if dev <= T_BA else f"off by {100 * dev:.2f}%"
                 rounds = [x for x in r["b/a"]["per_round"] if x is not None]
-                if sect == "cost" and len(rounds) > 1:
-                    why += (f"{'; ' if why else ''}the same ratio ranged "
-                            f"{min(rounds):.3f}–{max(rounds):.3f} between rounds: "
-                            f"host noise, not the kernel")
+                a = res[sect][f"cpu{cpu}"]["figures"].get("baseline/getpid/plain")
+                if sect == "cost" and len(rounds) > 1 and a:
+                    spread = 100 * (a["max"] - a["min"]) / a["median"]
+                    why += (f"{'; ' if why else ''}per round {', '.join(f'{x:.3f}' for x in rounds)}; "
+                            f"the samples of (a) alone spread over {spread:.0f}% of their median")
                 add(f"(b)/(a), CPU {cpu}, {what}", f"{ba:.4f}", "within 1% of 1",
                     dev <= T_BA, why)
             if cb is not None:
@@ -288,13 +293,13 @@ def fmt(s, prec=1):
     return f"{f.format(s['median'])} [{f.format(s['min'])}–{f.format(s['max'])}]"
 
 
-def fmt_ratio(r):
+def fmt_ratio(r, prec=3):
     if r["value"] is None:
         return "n/a"
-    per = ", ".join("n/a" if x is None else f"{x:.3f}" for x in r["per_round"])
-    out = f"**{r['value']:.3f}** (per round: {per})"
+    per = ", ".join("n/a" if x is None else f"{x:.{prec}f}" for x in r["per_round"])
+    out = f"**{r['value']:.{prec}f}** (per round: {per})"
     if r.get("paired"):
-        out += f"; paired {fmt(r['paired'], 3)}"
+        out += f"; paired {fmt(r['paired'], prec)}"
     return out
 
 
@@ -326,7 +331,7 @@ NOISE_ROWS = [("baseline kernel", "baseline/off"), ("patched, no quiescing", "pa
               ("patched, one-shot quiescing", "patched/oneshot")]
 
 
-def cost_tables(sect, title, note):
+def cost_tables(sect, title, note, prec=3):
     out = []
     n = [v["n"] for cpu in CPUS for v in sect[f"cpu{cpu}"]["figures"].values()]
     out.append(f"### {title} (median [min–max] of {min(n) if n else 0}+ runs)\n")
@@ -341,7 +346,7 @@ def cost_tables(sect, title, note):
     out.append("| ratio | CPU 1 (isolated) | CPU 2 (housekeeping) |")
     out.append("|---|---:|---:|")
     for label, key in RATIO_ROWS:
-        cells = [fmt_ratio(sect[f"cpu{cpu}"]["ratios"][key]) for cpu in CPUS]
+        cells = [fmt_ratio(sect[f"cpu{cpu}"]["ratios"][key], prec) for cpu in CPUS]
         out.append(f"| {label} | {cells[0]} | {cells[1]} |")
     out.append("")
     return out
@@ -359,7 +364,9 @@ def tables(res):
             "One boot per kernel under `-icount shift=0,sleep=off`: guest time advances one "
             "nanosecond per guest instruction, so these \"ns\" count the instructions the "
             "guest executed (timer ticks included), whatever the host's load. Fewer "
-            "iterations (the count barely varies); *per round*: the single pair of boots.")
+            "iterations (the count barely varies). Interference (other vCPUs, ticks) only "
+            "adds instructions, so ratios here are of the **minimums**; *per round*: the "
+            "single pair of boots.", prec=4)
     nn = [e["vmstat_update"]["n"] for e in res["noise"].values()]
     secs = statistics.median([e["window_s"]["median"] for e in res["noise"].values()]) if nn else 0
     out.append(f"### Interruptions during {secs:.0f} s of user-space spinning after "
@@ -448,7 +455,9 @@ Global `/proc/vmstat` read right after each call:
 Without quiescing the change stays in the CPU's differential (0: not yet
 folded); with quiescing active it is in the global counter as soon as the
 call returns (+1/-1): the return to user space folded it, so every call of
-case (d) does the fold work.
+case (d) does the fold work. (The first activated call also folds what the
+CPU had left over from before, hence an occasional +2 or +3; without
+quiescing, a rare -1 is another CPU's fold landing in between.)
 
 ## Method
 
