@@ -6,11 +6,16 @@
 # initramfs out/FLAVOR/initramfs.cpio (/ti/kselftest, /ti/bin/chisol,
 # /ti/samples).
 #
-#   scripts/build-tests.sh [FLAVOR]
+#   scripts/build-tests.sh [FLAVOR [KTREE]]
+#
+# KTREE is the kernel tree, as seen in the build root, whose kselftest
+# machinery builds the tests (default /cache/linux; scripts/check-tree.sh
+# passes its own trees).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 FLAVOR=${1:-task_isolation}
+KTREE=${2:-/cache/linux}
 OBJ=/cache/obj-$FLAVOR
 DEST=$OUT/$FLAVOR
 mkdir -p "$DEST"
@@ -19,7 +24,7 @@ rel=${DEST#"$TOP"/}
 t0=$(date +%s)
 log "building and installing kselftests (TARGETS=task_isolation, static)"
 in_root /bin/sh -ec "
-	cd /cache/linux/tools/testing/selftests
+	cd $KTREE/tools/testing/selftests
 	make -s O=$OBJ TARGETS=task_isolation CC='gcc -static' >/dev/null
 	rm -rf /src/$rel/kselftest
 	make -s O=$OBJ TARGETS=task_isolation CC='gcc -static' \

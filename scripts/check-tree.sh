@@ -1,0 +1,179 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Does the exported series (out/series, scripts/export-series.sh) apply to
+# another kernel tree with git am, build there, and pass the whole
+# kselftest suite in QEMU?
+#
+#   scripts/check-tree.sh [--apply-only] TREE...
+#
+# TREE is one of:
+#   debian    Debian's linux-source-6.12, the tree the series is made on
+#   vanilla   upstream 6.12.y: the .orig.tar.xz of the same Debian source
+#             package (apt-get source, deb-src of the build root's suite)
+#   mainline  the newest linux-source-N.M in Debian unstable
+#
+# --apply-only stops after git am (to work on a variant: see below).
+#
+# A kernel whose own code differs where a patch touches it gets a variant
+# of that patch, with the same file name, in scripts/series/variants/TREE/;
+# every other patch is the exported one, unchanged.
+#
+# Each tree is a fresh git repository in .cache/tree-TREE (its source
+# unpacked in .cache/src-TREE), objects in .cache/obj-tree-TREE, tests and
+# logs in out/tree-TREE; the kernel is configured and built as
+# scripts/build-kernel.sh does (tinyconfig + configs/task_isolation.config,
+# LLVM=1 CLIPPY=1, CONFIG_WERROR=y). The verdict of each tree, with its
+# exact version, goes to out/trees/TREE.txt; the exit code is non-zero if
+# any tree failed.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+SERIES=$OUT/series
+FRAG=$TOP/configs/task_isolation.config
+VARIANTS=$TOP/scripts/series/variants
+RES=$OUT/trees
+
+APPLY_ONLY=
+[ "${1:-}" = --apply-only ] && { APPLY_ONLY=1; shift; }
+[ $# -gt 0 ] || die "usage: scripts/check-tree.sh [--apply-only] debian|vanilla|mainline..."
+for t in "$@"; do
+	case $t in debian|vanilla|mainline) ;;
+	*) die "unknown tree '$t': debian, vanilla or mainline" ;;
+	esac
+done
+[ -f "$SERIES/series" ] || die "no exported series in $SERIES: run make series"
+command -v git >/dev/null || host_need git
+
+# apt_alt SUITE TYPE PROG ARGS...: apt-get or apt-cache (PROG) in the build
+# root with a sources list of its own: the root's own entry with SUITE and
+# TYPE (deb or deb-src) substituted, so that no mirror name is written
+# anywhere. Unstable's Release file may be past its Valid-Until on a
+# snapshot mirror. Runs in .cache/dl/tree.
+apt_alt() {
+	local suite=$1 type=$2
+	shift 2
+	mkdir -p "$CACHE/dl/tree"
+	in_root /bin/sh -ec '
+		suite=$1 type=$2 prog=$3; shift 3
+		d=/cache/apt-$suite-$type
+		mkdir -p $d/lists/partial $d/cache/archives/partial
+		sed -n "s/^deb \([^ ]*\) [^ ]* /$type \1 $suite /p" /etc/apt/sources.list >$d/sources.list
+		o="-q -o Dir::Etc::SourceList=$d/sources.list
+			-o Dir::Etc::SourceParts=/nonexistent -o Dir::State::Lists=$d/lists
+			-o Dir::Cache=$d/cache -o Acquire::Check-Valid-Until=false
+			-o APT::Sandbox::User=root"
+		ls $d/lists | grep -q Release || apt-get $o update >/dev/null
+		cd /cache/dl/tree && $prog $o "$@"' sh "$suite" "$type" "$@"
+}
+
+# unpack_source TREE: .cache/src-TREE with .ti-version, once.
+unpack_source() {
+	local t=$1 src=$CACHE/src-$1 dl=$CACHE/dl/tree ver deb tarball pkg
+	[ -f "$src/.ti-version" ] && return 0
+	mkdir -p "$dl"
+	rm -rf --one-file-system "$src.tmp" "$dl"/*
+	mkdir -p "$src.tmp"
+	case $t in
+	debian)
+		"$TOP/scripts/fetch-kernel.sh"
+		cp -a "$CACHE/pristine/." "$src.tmp/"
+		ver="linux-source-6.12 $(cat "$CACHE/pristine/.ti-version")"
+		;;
+	vanilla)
+		"$TOP/scripts/fetch-kernel.sh"
+		ver=$(cat "$CACHE/pristine/.ti-version")
+		log "downloading the upstream tarball of Debian's linux $ver (apt-get source)"
+		apt_alt "$SUITE" deb-src apt-get source --download-only "linux=$ver" >&2 ||
+			die "apt-get source linux=$ver failed: the vanilla tree needs the Debian source archive (deb-src), which this machine's archive does not serve"
+		tarball=$(ls "$dl"/linux_*.orig.tar.* | head -1)
+		tar -xf "$tarball" -C "$src.tmp" --strip-components=1
+		ver="upstream $(sed -n 's/^VERSION = //p;s/^PATCHLEVEL = //p;s/^SUBLEVEL = //p' "$src.tmp/Makefile" | paste -sd.) ($(basename "$tarball"))"
+		;;
+	mainline)
+		log "looking up the newest linux-source in Debian unstable"
+		pkg=$(apt_alt sid deb apt-cache depends linux-source |
+			sed -n 's/.*Depends: \(linux-source-[0-9][0-9.]*\).*/\1/p' | sort -V | tail -1)
+		[ -n "$pkg" ] || die "no linux-source-N.M found in Debian unstable (apt-cache depends linux-source)"
+		log "downloading $pkg from unstable"
+		apt_alt sid deb apt-get download "$pkg" >&2 || die "apt-get download $pkg (unstable) failed"
+		deb=$(ls "$dl/${pkg}"_*.deb | head -1)
+		ver="$pkg $(dpkg-deb -f "$deb" Version)"
+		dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$dl" ./usr/src
+		tarball=$(ls "$dl"/usr/src/linux-source-*.tar.* | head -1)
+		tar -xf "$tarball" -C "$src.tmp" --strip-components=1
+		;;
+	esac
+	rm -rf --one-file-system "$dl"/*
+	echo "$ver" >"$src.tmp/.ti-version"
+	rm -rf --one-file-system "$src"
+	mv "$src.tmp" "$src"
+	log "$t: $ver in $src"
+}
+
+# apply TREE: a git repository of the source, the series applied with git am.
+apply() {
+	local t=$1 tree=$CACHE/tree-$1 p list=()
+	rm -rf --one-file-system "$tree"
+	cp -a "$CACHE/src-$t" "$tree"
+	git -C "$tree" init -q
+	git -C "$tree" add -A -f >/dev/null	# Debian's .gitignore ignores /*
+	git -C "$tree" -c user.name=ti -c user.email=ti@localhost commit -q -m "$(cat "$tree/.ti-version")"
+	while read -r p; do
+		case $p in ''|'#'*) continue ;; esac
+		if [ -f "$VARIANTS/$t/$p" ]; then
+			log "$t: using the variant of $p"
+			list+=("$VARIANTS/$t/$p")
+		else
+			list+=("$SERIES/$p")
+		fi
+	done <"$SERIES/series"
+	git -C "$tree" -c user.name=ti -c user.email=ti@localhost am -q "${list[@]}" ||
+		die "$t: git am failed (tree $tree, see git -C $tree am --show-current-patch)"
+	log "$t: ${#list[@]} patches applied with git am"
+}
+
+# build TREE: configure and build as scripts/build-kernel.sh does.
+build() {
+	local t=$1 obj=/cache/obj-tree-$1 log_=$CACHE/obj-tree-$1/build.log missing
+	local args="O=/cache/obj-tree-$t LLVM=1 -j$(nproc)"
+	rm -rf --one-file-system "$CACHE/obj-tree-$t"
+	mkdir -p "$CACHE/obj-tree-$t"
+	in_root /bin/sh -ec "
+		echo \"kernel: $(cat "$CACHE/tree-$t/.ti-version"), tree $t\"
+		rustc --version; bindgen --version 2>&1 | head -1; clang --version | head -1
+		cd /cache/tree-$t
+		make $args -s rustavailable
+		make $args -s tinyconfig
+		scripts/kconfig/merge_config.sh -m -O $obj $obj/.config /src/configs/task_isolation.config >/dev/null
+		make $args -s olddefconfig" >"$log_" 2>&1 || { tail -20 "$log_" >&2; die "$t: configuration failed"; }
+	missing=$(grep -E '^CONFIG_[A-Z0-9_]+=' "$FRAG" | while IFS= read -r l; do
+		grep -qxF "$l" "$CACHE/obj-tree-$t/.config" || echo "$l"; done)
+	[ -z "$missing" ] || die "$t: options not set after olddefconfig: $(echo $missing)"
+	in_root /bin/sh -ec "cd /cache/tree-$t && make $args CLIPPY=1 bzImage headers" >>"$log_" 2>&1 || {
+		grep -E 'error|Error|warning:' "$log_" | head -40 >&2
+		die "$t: kernel build failed, full log: $log_"
+	}
+	head -4 "$log_" >&2
+}
+
+rc=0
+mkdir -p "$RES"
+for t in "$@"; do
+	rm -f "$RES/$t.txt"
+	phase "$t: kernel source" unpack_source "$t"
+	phase "$t: apply the series" apply "$t"
+	[ -z "$APPLY_ONLY" ] || continue
+	phase "$t: configure and build" build "$t"
+	phase "$t: kselftests and initramfs" \
+		bash "$TOP/scripts/build-tests.sh" "tree-$t" "/cache/tree-$t"
+	qrc=0
+	phase "$t: kselftests in QEMU" bash "$TOP/scripts/qemu-run.sh" -f "tree-$t" -m check -t 1200 || qrc=1
+	if summary=$(python3 "$TOP/scripts/results.py" --qemu "$OUT/tree-$t/check.log") && [ $qrc = 0 ]; then
+		verdict=PASS
+	else
+		verdict=FAIL rc=1
+	fi
+	printf '%s: %s on %s: %s\n' "$t" "$verdict" "$(cat "$CACHE/tree-$t/.ti-version")" \
+		"$(echo "$summary" | tail -1)" | tee "$RES/$t.txt"
+done
+exit $rc
