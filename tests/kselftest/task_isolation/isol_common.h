@@ -21,6 +21,23 @@
 #define ISOLATED_CPU	1
 #define HOUSEKEEPING_CPU 2
 
+/* Reads all of @path into @buf, NUL-terminated; 0 or -errno. */
+static inline int slurp(const char *path, char *buf, size_t size)
+{
+	ssize_t n, len = 0;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return -errno;
+	while ((n = read(fd, buf + len, size - 1 - len)) > 0)
+		len += n;
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[len] = 0;
+	return 0;
+}
+
 struct isol_state {
 	__u64 configured;
 	__u64 quiesce_mask;

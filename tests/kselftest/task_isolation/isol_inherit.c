@@ -300,22 +300,6 @@ TEST(state_is_per_thread)
 	EXPECT_TRUE(isol_state_eq(&empty, &s));
 }
 
-/* Active objects of a slab cache from /proc/slabinfo, or -1. */
-static long slab_objects(const char *cache)
-{
-	char line[512], name[64];
-	long active, v = -1;
-	FILE *f = fopen("/proc/slabinfo", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%63s %ld", name, &active) == 2 && !strcmp(name, cache))
-			v = active;
-	fclose(f);
-	return v;
-}
-
 static int fork_exit_loop(int n)
 {
 	int i, status;
@@ -363,7 +347,7 @@ TEST_F_TIMEOUT(leak, no_leak_over_fork_exit_cycles, 900)
 {
 	long before, after;
 
-	if (slab_objects("kmalloc-32") < 0)
+	if (leak_slab_objects("kmalloc-32") < 0)
 		SKIP(return, "no kmalloc-32 in /proc/slabinfo (needs CONFIG_SLUB_DEBUG)");
 	configure(_metadata, ISOL_INHERIT_CONF | ISOL_INHERIT_ACTIVE, 1);
 	ASSERT_EQ(0, fork_exit_loop(500));

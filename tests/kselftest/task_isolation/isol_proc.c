@@ -27,23 +27,6 @@ static const char active_status[] =
 	"inherit_mask: 0x3 conf,active\n";
 
 /* Reads a whole small file; 0 or -errno. */
-static int slurp(const char *path, char *buf, size_t size)
-{
-	ssize_t n, len = 0;
-	int fd;
-
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -errno;
-	while ((n = read(fd, buf + len, size - 1 - len)) > 0)
-		len += n;
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[len] = 0;
-	return 0;
-}
-
 static int slurp_pid(pid_t pid, char *buf, size_t size)
 {
 	char path[64];

@@ -41,22 +41,6 @@ static pid_t gettid_(void)
 	return syscall(SYS_gettid);
 }
 
-static int slurp(const char *path, char *buf, size_t size)
-{
-	ssize_t n, len = 0;
-	int fd = open(path, O_RDONLY);
-
-	if (fd < 0)
-		return -errno;
-	while ((n = read(fd, buf + len, size - 1 - len)) > 0)
-		len += n;
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[len] = 0;
-	return 0;
-}
-
 /* Writes all of @s, in as many write()s as the file takes (ftrace: a word each). */
 static int write_str(const char *path, const char *s)
 {

@@ -90,22 +90,6 @@ static int write_str(const char *path, const char *s)
 	return n == (ssize_t)strlen(s) ? 0 : n < 0 ? n : -EIO;
 }
 
-static int slurp(const char *path, char *buf, size_t size)
-{
-	ssize_t n, len = 0;
-	int fd = open(path, O_RDONLY);
-
-	if (fd < 0)
-		return -errno;
-	while ((n = read(fd, buf + len, size - 1 - len)) > 0)
-		len += n;
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[len] = 0;
-	return 0;
-}
-
 /* Dirties vmstat counters with a syscall-only page fault burst. */
 static void dirty_vmstat(void)
 {
