@@ -54,8 +54,9 @@ if [ "$MODE" = shell ]; then
 	"${QEMU[@]}" -nographic
 	exit
 fi
+# sed -u: line by line, so that terminal and log follow a slow (debug) guest.
 timeout -k 10 "$TIMEOUT" "${QEMU[@]}" -display none -serial stdio -monitor none \
-	</dev/null 2>&1 | tr -d '\r' | tee "$LOG"
+	</dev/null 2>&1 | sed -u 's/\r//g' | tee "$LOG"
 qrc=${PIPESTATUS[0]}
 log "QEMU ended after $(( $(date +%s) - t0 ))s (exit $qrc)"
 
