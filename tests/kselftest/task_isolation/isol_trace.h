@@ -95,6 +95,13 @@ static inline int dirty_then_spin(int cpu, double secs, const char *tag)
 	double t;
 	int i;
 
+	/*
+	 * Fault the vDSO data page in now, while syscalls still quiesce: on
+	 * kernels where it is a refcounted page (7.x), its first fault in
+	 * the spin would add to NR_FILE_MAPPED on this CPU, and page faults
+	 * are not quiesced.
+	 */
+	now();
 	for (i = 0; i < 8; i++) {
 		void *p = mlock_pages();
 
