@@ -26,7 +26,7 @@ static const char active_status[] =
 	"oneshot_mask: 0x0\n"
 	"inherit_mask: 0x3 conf,active\n";
 
-/* Reads a whole small file; 0 or -errno. */
+/* Reads /proc/<pid>/task_isolation; 0 or -errno. */
 static int slurp_pid(pid_t pid, char *buf, size_t size)
 {
 	char path[64];

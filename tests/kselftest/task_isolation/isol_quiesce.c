@@ -143,15 +143,9 @@ static int shmem_delta(long *delta)
 {
 	static const char path[] = "/tmp/isol_quiesce_shmem";
 	long before, after;
-	int fd;
 
-	fd = open("/proc/sys/vm/stat_refresh", O_WRONLY);
-	if (fd < 0 || write(fd, "1", 1) != 1) {
-		if (fd >= 0)
-			close(fd);
+	if (write_str("/proc/sys/vm/stat_refresh", "1"))
 		return -1;
-	}
-	close(fd);
 	before = vmstat_read("nr_shmem");
 	if (before < 0 || write_shmem_pages(path))
 		return -1;
