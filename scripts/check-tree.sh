@@ -9,7 +9,9 @@
 # TREE is one of:
 #   debian    Debian's linux-source-6.12, the tree the series is made on
 #   vanilla   upstream 6.12.y: the .orig.tar.xz of the same Debian source
-#             package (apt-get source, deb-src of the build root's suite)
+#             package (apt-get source, deb-src of the build root's suite);
+#             if the archive no longer serves that revision's tarball,
+#             the newest 6.12 one it serves
 #   mainline  the newest linux-source-N.M in Debian unstable
 #
 # --apply-only stops after git am (to work on a variant: see below).
@@ -66,6 +68,30 @@ apt_alt() {
 		cd /cache/dl/tree && $prog $o "$@"' sh "$suite" "$type" "$@"
 }
 
+# vanilla_tarball VERSION: download the upstream tarball (.orig.tar.xz) of
+# Debian's source package linux, VERSION (that of linux-source-6.12) if
+# the archive serves it, else the newest 6.12 revision of the suite whose
+# tarball it serves (a mirror may drop the tarball of a revision it still
+# lists); print its path.
+vanilla_tarball() {
+	local want=$1 v tried=
+	for v in "$want" $(apt_alt "$SUITE" deb-src apt-cache showsrc linux |
+			sed -n 's/^Version: \(6\.12\.[0-9]*-[0-9.]*\)$/\1/p' | sort -Vru); do
+		case " $tried " in *" $v "*) continue ;; esac
+		tried="$tried $v"
+		log "downloading the upstream tarball of Debian's linux $v (apt-get source --tar-only)"
+		if apt_alt "$SUITE" deb-src apt-get source --download-only --tar-only "linux=$v" \
+				>"$CACHE/dl/tree.log" 2>&1; then
+			[ "$v" = "$want" ] ||
+				log "the archive does not serve the tarball of linux $want: vanilla is linux $v's"
+			ls "$CACHE"/dl/tree/linux_*.orig.tar.* | head -1
+			return 0
+		fi
+		grep -m1 -A1 -E '^(E|Err):' "$CACHE/dl/tree.log" | paste -sd' ' >&2 || true
+	done
+	die "no upstream tarball of Debian's linux 6.12 could be downloaded (tried:$tried): the vanilla tree needs deb-src in $SUITE"
+}
+
 # unpack_source TREE: .cache/src-TREE with .ti-version, once.
 unpack_source() {
 	local t=$1 src=$CACHE/src-$1 dl=$CACHE/dl/tree ver deb tarball pkg
@@ -81,11 +107,7 @@ unpack_source() {
 		;;
 	vanilla)
 		"$TOP/scripts/fetch-kernel.sh"
-		ver=$(cat "$CACHE/pristine/.ti-version")
-		log "downloading the upstream tarball of Debian's linux $ver (apt-get source)"
-		apt_alt "$SUITE" deb-src apt-get source --download-only "linux=$ver" >&2 ||
-			die "apt-get source linux=$ver failed: the vanilla tree needs the Debian source archive (deb-src), which this machine's archive does not serve"
-		tarball=$(ls "$dl"/linux_*.orig.tar.* | head -1)
+		tarball=$(vanilla_tarball "$(cat "$CACHE/pristine/.ti-version")")
 		tar -xf "$tarball" -C "$src.tmp" --strip-components=1
 		ver="upstream $(sed -n 's/^VERSION = //p;s/^PATCHLEVEL = //p;s/^SUBLEVEL = //p' "$src.tmp/Makefile" | paste -sd.) ($(basename "$tarball"))"
 		;;
@@ -116,6 +138,10 @@ apply() {
 	rm -rf --one-file-system "$tree"
 	cp -a "$CACHE/src-$t" "$tree"
 	git -C "$tree" init -q
+	# No automatic gc: git am's loose objects would start a repack of the
+	# whole tree in the background, racing with the build for the CPUs.
+	git -C "$tree" config gc.auto 0
+	git -C "$tree" config maintenance.auto false
 	git -C "$tree" add -A -f >/dev/null	# Debian's .gitignore ignores /*
 	git -C "$tree" -c user.name=ti -c user.email=ti@localhost commit -q -m "$(cat "$tree/.ti-version")"
 	while read -r p; do
