@@ -101,9 +101,18 @@ series-check: series
 series-bisect: series
 	@bash $(S)/check-series-builds.sh
 
+# Debian packages of the patched kernel (bindeb-pkg, Debian's 6.12 config
+# plus configs/deb.config) and of chisol, installed in the build root and
+# booted in QEMU with the suite (scripts/build-deb.sh). DEB_MODULES=1 builds
+# Debian's 4000 modules too (many hours on 2 cores); 0 turns them off.
+DEB_MODULES ?= 1
+.PHONY: deb
+deb: series
+	@DEB_MODULES=$(DEB_MODULES) bash $(S)/build-deb.sh
+
 # The exported series on other kernel trees, git am + build + the whole
 # kselftest suite in QEMU, each about 20 minutes (scripts/check-tree.sh).
-TREES ?= debian mainline
+TREES ?= debian vanilla mainline
 .PHONY: trees
 trees: series
 	@bash $(S)/check-tree.sh $(TREES)

@@ -46,19 +46,17 @@ flock -n 9 || die "another check-series-builds.sh is running"
 "$TOP/scripts/fetch-kernel.sh"
 ver=$(cat "$CACHE/pristine/.ti-version")
 
-series_hash() { (cd "$PATCHES" && grep -v '^#' series | xargs cat) | sha256sum | cut -c1-16; }
-
 if [ -n "$RESUME" ]; then
 	[ -f "$STATE" ] && [ -f "$PATCHES/series" ] && [ -d "$TREE/.pc" ] ||
 		die "no interrupted run to resume: run scripts/check-series-builds.sh"
-	hash=$(series_hash)
+	hash=$(series_hash "$PATCHES")
 	[ "$(sed -n 's/^hash\t//p' "$STATE")" = "$hash" ] ||
 		die "${PATCHES#"$TOP"/} is not the series of the interrupted run: start afresh"
 else
 	[ -f "$SERIES/series" ] || die "no series file in $SERIES: run make series"
 	rm -rf "$PATCHES"
 	cp -a "$SERIES" "$PATCHES"
-	hash=$(series_hash)
+	hash=$(series_hash "$PATCHES")
 fi
 mapfile -t patches < <(grep -v -e '^#' -e '^[[:space:]]*$' "$PATCHES/series")
 total=${#patches[@]}

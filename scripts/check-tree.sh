@@ -25,8 +25,9 @@
 # logs in out/tree-TREE; the kernel is configured and built as
 # scripts/build-kernel.sh does (tinyconfig + configs/task_isolation.config,
 # LLVM=1 CLIPPY=1, CONFIG_WERROR=y). The verdict of each tree, with its
-# exact version, goes to out/trees/TREE.txt; the exit code is non-zero if
-# any tree failed.
+# exact version, goes to out/trees/TREE.txt (after a "series: HASH" line
+# that the cover letter goes by); the exit code is non-zero if any tree
+# failed.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -183,6 +184,7 @@ build() {
 }
 
 rc=0
+hash=$(series_hash "$SERIES")
 mkdir -p "$RES"
 for t in "$@"; do
 	rm -f "$RES/$t.txt"
@@ -199,7 +201,12 @@ for t in "$@"; do
 	else
 		verdict=FAIL rc=1
 	fi
-	printf '%s: %s on %s: %s\n' "$t" "$verdict" "$(cat "$CACHE/tree-$t/.ti-version")" \
-		"$(echo "$summary" | tail -1)" | tee "$RES/$t.txt"
+	{
+		echo "series: $hash"
+		printf '%s: %s on %s: %s\n' "$t" "$verdict" "$(cat "$CACHE/tree-$t/.ti-version")" \
+			"$(echo "$summary" | tail -1)"
+	} >"$RES/$t.txt"
+	tail -1 "$RES/$t.txt"
 done
+[ -n "$APPLY_ONLY" ] || bash "$TOP/scripts/export-series.sh" --cover || log "cover letter not updated"
 exit $rc

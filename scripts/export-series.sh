@@ -61,11 +61,6 @@ gitenv() {
 g() { gitenv env GIT_DIR="$SG" git "$@"; }
 wt() { gitenv git -C "$WT" "$@"; }
 
-# series_hash DIR: identifies the patches of an export (not the cover letter).
-series_hash() {
-	(cd "$1" && grep -v '^#' series | xargs cat) | sha256sum | cut -c1-16
-}
-
 pristine_version() { cat "$CACHE/pristine/.ti-version"; }
 
 kernel_release() {
@@ -329,6 +324,24 @@ make_check_result() {
 	echo "ok $(date -u -r "$summary" '+%Y-%m-%d %H:%M UTC') $(tail -1 "$summary")"
 }
 
+# other_results HASH: the verdicts of scripts/check-tree.sh and of make deb
+# (scripts/build-deb.sh), if they checked this very series.
+other_results() {
+	local hash=$1 t r n=0
+	for t in debian vanilla mainline; do
+		r=$(results_of "$OUT/trees/$t.txt" "$hash") || continue
+		[ $n -gt 0 ] || echo "Other kernel trees (git am, build, the whole kselftest suite in QEMU):"
+		echo "$r" | command fold -s -w 70 | sed 's/ *$//; 1s/^/  /; 2,$s/^/    /'
+		n=$((n + 1))
+	done
+	[ $n -gt 0 ] || printf '%s\n' "No other kernel tree has been checked with this version of the" \
+		"series (scripts/check-tree.sh)."
+	if r=$(results_of "$OUT/deb/result.txt" "$hash"); then
+		echo "Debian packages (make deb, bindeb-pkg with Debian's config):"
+		echo "$r" | command fold -s -w 70 | sed 's/ *$//; s/^/  /'
+	fi
+}
+
 # render_cover DIR HASH: fill in the cover letter git format-patch wrote.
 render_cover() {
 	local dir=$1 hash=$2 cover tpl=$TOP/scripts/series/cover-letter.txt n r mc
@@ -363,6 +376,8 @@ render_cover() {
 			echo "The patch-by-patch build has not been run on this version of the"
 			echo "series (scripts/check-series-builds.sh)."
 		fi
+		echo
+		other_results "$hash"
 		echo
 		mc=$(make_check_result)
 		case $mc in

@@ -50,6 +50,31 @@ host_need() {
 	}
 }
 
+# series_hash DIR: identifies the patches of an exported series (DIR/series
+# in order); results files start with "series: HASH" to say what they
+# checked, and the cover letter quotes only those of its own series.
+series_hash() {
+	(cd "$1" && grep -v '^#' series | xargs cat) | sha256sum | cut -c1-16
+}
+
+# root_need PKG...: install packages into the build root that only one
+# optional target needs (make deb), without recreating the root as a
+# change of ROOT_PKGS would; print their versions for the log.
+root_need() {
+	in_root /bin/sh -c '
+		missing=
+		for p; do
+			dpkg-query -W -f="\${Status}" "$p" 2>/dev/null | grep -q "ok installed" ||
+				missing="$missing $p"
+		done
+		[ -z "$missing" ] && exit 0
+		echo "==> installing into the build root:$missing" >&2
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends $missing >/dev/null' sh "$@" ||
+		die "could not install $* into the build root (apt-get install inside $ROOT)"
+	in_root dpkg-query -W -f='    ${Package} ${Version}\n' "$@" >&2
+}
+
 # cargo_env: the VAR=value words for cargo in the build root (in_root
 # clears the environment). Downloads are cached in .cache/cargo, objects in
 # .cache/chisol-target. The host's CA bundle goes along, copied into the

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # Boot a kernel with the test initramfs under QEMU.
 #
-#   scripts/qemu-run.sh [-f FLAVOR] [-m check|demo|bench|shell] [-t SECONDS] [-a EXTRA_CMDLINE]
+#   scripts/qemu-run.sh [-f FLAVOR] [-k KERNEL] [-m check|demo|bench|shell] [-t SECONDS] [-a EXTRA_CMDLINE]
 #
+# -k boots another image than FLAVOR's bzImage (make deb: the packaged one).
 # The serial console goes to the terminal and to out/FLAVOR/MODE.log (bench:
 # out/bench/FLAVOR.log, with the initramfs of scripts/bench.sh). QEMU
 # always ends: the guest reboots (-no-reboot turns that into an exit) at the
@@ -15,20 +16,21 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-FLAVOR=task_isolation MODE=check TIMEOUT=900 EXTRA=
-while getopts f:m:t:a:h opt; do
+FLAVOR=task_isolation MODE=check TIMEOUT=900 EXTRA= KERNEL=
+while getopts f:k:m:t:a:h opt; do
 	case $opt in
 	f) FLAVOR=$OPTARG ;;
+	k) KERNEL=$OPTARG ;;
 	m) MODE=$OPTARG ;;
 	t) TIMEOUT=$OPTARG ;;
 	a) EXTRA=$OPTARG ;;
-	*) sed -n '3,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+	*) sed -n '3,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 	esac
 done
 case $MODE in check|demo|bench|shell) ;; *) die "-m must be check, demo, bench or shell, not '$MODE'" ;; esac
 case $TIMEOUT in ''|*[!0-9]*) die "-t takes a number of seconds, not '$TIMEOUT'" ;; esac
 
-KERNEL=$CACHE/obj-$FLAVOR/arch/x86/boot/bzImage
+KERNEL=${KERNEL:-$CACHE/obj-$FLAVOR/arch/x86/boot/bzImage}
 INITRD=$OUT/$FLAVOR/initramfs.cpio
 LOG=$OUT/$FLAVOR/$MODE.log
 if [ "$MODE" = bench ]; then	# any kernel flavor, the bench's own initramfs
