@@ -20,11 +20,11 @@ FLAVOR=task_isolation MODE=check TIMEOUT=900 EXTRA= KERNEL=
 while getopts f:k:m:t:a:h opt; do
 	case $opt in
 	f) FLAVOR=$OPTARG ;;
-	k) KERNEL=$OPTARG ;;
+	k) KERNEL=$OPTARG KOPT=1 ;;
 	m) MODE=$OPTARG ;;
 	t) TIMEOUT=$OPTARG ;;
 	a) EXTRA=$OPTARG ;;
-	*) sed -n '3,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+	*) sed -n '3,15p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 	esac
 done
 case $MODE in check|demo|bench|shell) ;; *) die "-m must be check, demo, bench or shell, not '$MODE'" ;; esac
@@ -36,7 +36,8 @@ LOG=$OUT/$FLAVOR/$MODE.log
 if [ "$MODE" = bench ]; then	# any kernel flavor, the bench's own initramfs
 	INITRD=$OUT/bench/initramfs.cpio LOG=$OUT/bench/$FLAVOR.log
 fi
-[ -f "$KERNEL" ] || die "no kernel at $KERNEL: run scripts/build-kernel.sh $FLAVOR (or make demo)"
+[ -f "$KERNEL" ] || die "no kernel at $KERNEL: $([ -n "${KOPT:-}" ] && echo "check -k" ||
+	echo "run scripts/build-kernel.sh $FLAVOR (or make demo)")"
 [ -f "$INITRD" ] || die "no initramfs at $INITRD: run scripts/build-tests.sh $FLAVOR (bench: scripts/bench.sh)"
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing: apt-get install qemu-system-x86"
 
