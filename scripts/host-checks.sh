@@ -110,4 +110,22 @@ for f in "$TOP"/samples/task_isolation/*.c; do
 		"cd /cache/linux && scripts/checkpatch.pl --strict -q --no-summary -f --no-tree /src/samples/task_isolation/$(basename "$f")"
 done
 
+# The series for packagers (make series, make series-check): it exports,
+# and applies to the pristine tree with git am and with quilt push -a
+# --fuzz=0, both giving the same tree, checkpatch-clean outside the
+# kselftests. Its patch-by-patch build (make series-bisect) takes an hour
+# and is not part of check.
+slog=$OUT/series-check.log
+log "the exported series: make series, make series-check (log: ${slog#"$TOP"/})"
+if bash "$TOP/scripts/export-series.sh" >"$slog" 2>&1; then
+	result "make series: exports the whole project as one series" 0
+	bash "$TOP/scripts/export-series.sh" --check >>"$slog" 2>&1
+	rc=$?
+	result "make series-check: git am and quilt push -a, same tree, checkpatch --strict" $rc "$(tail -20 "$slog")"
+else
+	rc=$?
+	result "make series: exports the whole project as one series" $rc "$(tail -20 "$slog")"
+fi
+[ $rc = 0 ] || { printf 'FAILED: the exported series:\n' >&2; tail -20 "$slog" >&2; }
+
 log "host checks: $(grep -c '^ok' "$RES") passed, $(grep -c '^not ok' "$RES") failed"
