@@ -79,10 +79,11 @@ configure() {
 
 # build: bindeb-pkg (dpkg-buildpackage checks its Build-Depends, and
 # debian/rules calls debhelper; it writes the packages to the object tree's parent,
-# .cache), and the uapi headers the kselftests build against.
+# .cache), and the uapi headers the kselftests build against. Debian
+# compresses the image with zstd (CONFIG_KERNEL_ZSTD) and modules with xz.
 build() {
 	local t0=$SECONDS
-	root_need debhelper
+	root_need debhelper zstd
 	rm -f "$CACHE"/*.deb "$CACHE"/*.buildinfo "$CACHE"/*.changes
 	in_root /usr/bin/env DEBFULLNAME="Task Isolation Project" \
 		DEBEMAIL=task-isolation@example.org KDEB_CHANGELOG_DIST=$SUITE /bin/sh -ec "

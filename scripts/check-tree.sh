@@ -133,6 +133,28 @@ unpack_source() {
 	log "$t: $ver in $src"
 }
 
+# keep_mtimes TREE LIST: a file that the series changed but that holds the
+# same content as after the previous apply (LIST: "mtime blob path" lines)
+# gets that apply's mtime back, so that the objects built from it stay
+# valid: a change in one patch rebuilds only what depends on the files it
+# changes. LIST is then rewritten for this apply.
+keep_mtimes() {
+	local tree=$1 list=$2 mt blob path base
+	if [ -f "$list" ]; then
+		while read -r mt blob path; do
+			[ "$(git -C "$tree" rev-parse -q --verify "HEAD:$path" 2>/dev/null)" = "$blob" ] &&
+				touch -m -d "@$mt" "$tree/$path"
+		done <"$list"
+	fi
+	base=$(git -C "$tree" rev-list --max-parents=0 HEAD)
+	git -C "$tree" diff --name-only --no-renames --diff-filter=d "$base" HEAD |
+		while read -r path; do
+			printf '%s %s %s\n' "$(stat -c %Y "$tree/$path")" \
+				"$(git -C "$tree" rev-parse "HEAD:$path")" "$path"
+		done >"$list.tmp"
+	mv "$list.tmp" "$list"
+}
+
 # apply TREE: a git repository of the source, the series applied with git am.
 apply() {
 	local t=$1 tree=$CACHE/tree-$1 p list=()
@@ -156,6 +178,7 @@ apply() {
 	done <"$SERIES/series"
 	git -C "$tree" -c user.name=ti -c user.email=ti@localhost am -q "${list[@]}" ||
 		die "$t: git am failed (tree $tree, see git -C $tree am --show-current-patch)"
+	keep_mtimes "$tree" "$CACHE/tree-$t.files"
 	log "$t: ${#list[@]} patches applied with git am"
 }
 
