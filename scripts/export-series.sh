@@ -337,7 +337,7 @@ other_results() {
 	[ $n -gt 0 ] || printf '%s\n' "No other kernel tree has been checked with this version of the" \
 		"series (scripts/check-tree.sh)."
 	if r=$(results_of "$OUT/deb/result.txt" "$hash"); then
-		echo "Debian packages (make deb, bindeb-pkg with Debian's config):"
+		printf '\n%s\n' "Debian packages (make deb, bindeb-pkg with Debian's config):"
 		echo "$r" | command fold -s -w 70 | sed 's/ *$//; s/^/  /'
 	fi
 }
