@@ -147,10 +147,10 @@ keep_mtimes() {
 		done <"$list"
 	fi
 	base=$(git -C "$tree" rev-list --max-parents=0 HEAD)
-	git -C "$tree" diff --name-only --no-renames --diff-filter=d "$base" HEAD |
-		while read -r path; do
-			printf '%s %s %s\n' "$(stat -c %Y "$tree/$path")" \
-				"$(git -C "$tree" rev-parse "HEAD:$path")" "$path"
+	# --raw: ":MODE MODE OLD NEW STATUS<TAB>PATH", NEW being the blob now.
+	git -C "$tree" diff --raw --no-abbrev --no-renames --diff-filter=d "$base" HEAD |
+		while read -r _ _ _ blob _ path; do
+			printf '%s %s %s\n' "$(stat -c %Y "$tree/$path")" "$blob" "$path"
 		done >"$list.tmp"
 	mv "$list.tmp" "$list"
 }
