@@ -14,7 +14,7 @@ DEBUG_FLAVOR ?= $(FLAVOR)_debug
 S := scripts
 OUT := out
 
-.PHONY: demo check setup kernel tests kernel-debug tests-debug host-checks qemu-check shell bench bench-tools clean distclean help
+.PHONY: demo check check-clean setup kernel tests kernel-debug tests-debug host-checks qemu-check shell bench bench-tools clean distclean help
 
 help:
 	@sed -n '3,8p' Makefile | sed 's/^# \{0,1\}//'
@@ -55,18 +55,29 @@ CHECK_FLAVORS := $(FLAVOR)
 CHECK_TESTS := tests
 endif
 
-# Run everything, then count: a failing phase must not hide the others.
-# The debug kernel's results are counted under the prefix "debug: ".
-check: $(CHECK_TESTS) bench-tools
-	@rc=0; bash $(S)/host-checks.sh || rc=1; \
+# Run everything, then let scripts/results.py judge: a failing phase must
+# not hide the others, and its exit status is part of the verdict. The
+# judge's own negative tests (scripts/judge-selftest.sh) run first on a
+# fixture, then on each real log doctored two ways. The debug kernel's
+# results are counted under the prefix "debug: ". A summary from an earlier
+# run never survives a failed build: check-clean removes it first.
+check-clean:
+	@rm -f $(OUT)/summary.txt
+
+check: check-clean $(CHECK_TESTS) bench-tools
+	@bash $(S)/host-checks.sh; st="--status host-checks=$$?"; \
+	bash $(S)/judge-selftest.sh $(OUT)/judge-results.txt; st="$$st --status judge-selftest=$$?"; \
 	for f in $(CHECK_FLAVORS); do \
-		bash $(S)/qemu-run.sh -f $$f -m check -t $$([ $$f = $(FLAVOR) ] && echo 1200 || echo 3600) || rc=1; \
+		bash $(S)/qemu-run.sh -f $$f -m check -t $$([ $$f = $(FLAVOR) ] && echo 1200 || echo 3600); \
+		st="$$st --status qemu-$$f=$$?"; \
+		bash $(S)/judge-selftest.sh --real $(OUT)/$$f/check.log $$f $(OUT)/judge-results.txt; \
 	done; \
-	echo "==> results (host checks and QEMU kselftests, logs: $(foreach f,$(CHECK_FLAVORS),$(OUT)/$(f)/check.log))"; \
-	python3 $(S)/results.py --host $(OUT)/host-results.txt --qemu $(OUT)/$(FLAVOR)/check.log \
-		$(if $(filter 1,$(CHECK_DEBUG)),--prefix "debug: " --qemu $(OUT)/$(DEBUG_FLAVOR)/check.log) \
-		| tee $(OUT)/summary.txt; \
-	test $${PIPESTATUS[0]:-0} = 0 -a $$rc = 0
+	echo "==> results (host checks, the judge's tests and QEMU kselftests, logs: $(foreach f,$(CHECK_FLAVORS),$(OUT)/$(f)/check.log))"; \
+	python3 $(S)/results.py --host $(OUT)/host-results.txt --host $(OUT)/judge-results.txt \
+		--flavor $(FLAVOR) --qemu $(OUT)/$(FLAVOR)/check.log \
+		$(if $(filter 1,$(CHECK_DEBUG)),--prefix "debug: " --flavor $(DEBUG_FLAVOR) --qemu $(OUT)/$(DEBUG_FLAVOR)/check.log) \
+		$$st | tee $(OUT)/summary.txt; \
+	test $${PIPESTATUS[0]:-0} = 0
 
 shell: tests
 	@bash $(S)/qemu-run.sh -f $(FLAVOR) -m shell

@@ -205,7 +205,8 @@ phase "chisol package" chisol_deb
 phase "install the packages in the build root" install_check
 qrc=0
 phase "the packaged kernel in QEMU" boot_check || qrc=$?
-if summary=$(python3 "$TOP/scripts/results.py" --qemu "$OUT/deb/check.log") && [ $qrc = 0 ]; then
+if summary=$(python3 "$TOP/scripts/results.py" --flavor deb --qemu "$OUT/deb/check.log" \
+	--status "qemu=$qrc"); then
 	verdict=PASS
 else
 	verdict=FAIL

@@ -321,7 +321,9 @@ make_check_result() {
 		echo "stale$differ"
 		return
 	fi
-	echo "ok $(date -u -r "$summary" '+%Y-%m-%d %H:%M UTC') $(tail -1 "$summary")"
+	# The verdict and exit statuses as results.py wrote them, then the counts.
+	echo "ok $(date -u -r "$summary" '+%Y-%m-%d %H:%M UTC') $(sed -n 's/^verdict: //p' "$summary"):" \
+		"$(tail -1 "$summary") ($(sed -n 's/^exit status: //p' "$summary"))"
 }
 
 # other_results HASH: the verdicts of scripts/check-tree.sh and of make deb

@@ -18,15 +18,7 @@ RES=$OUT/host-results.txt
 mkdir -p "$OUT"
 : >"$RES"
 n=0
-result() { # result NAME STATUS [DETAIL]
-	n=$((n + 1))
-	if [ "$2" = 0 ]; then
-		echo "ok $n $1" >>"$RES"
-	else
-		echo "not ok $n $1" >>"$RES"
-		[ -n "${3:-}" ] && printf '%s\n' "$3" | sed 's/^/# /' >>"$RES"
-	fi
-}
+. "$(dirname "$0")/host-lib.sh"
 
 check() { # check NAME CMD...: run CMD in the build root, record the result
 	local name=$1 outp rc
@@ -46,6 +38,15 @@ for f in include/linux/task_isolation.h include/uapi/linux/task_isolation.h; do
 		"cd /cache/linux && scripts/checkpatch.pl --strict -q --no-summary -f --no-tree /src/$f"
 done
 
+# The expected set of scripts/results.py names what the kselftest Makefile
+# builds and runs, no more, no less.
+mk=$(sed -n 's/^TEST_\(GEN_\)\{0,1\}PROGS *+\{0,1\}:\{0,1\}= *//p' \
+	"$TOP/tests/kselftest/task_isolation/Makefile" | tr ' \t' '\n\n' | sed '/^$/d' | sort)
+ex=$(sed -n 's/^task_isolation:\([^[:space:]]*\).*/\1/p' "$TOP/tests/kselftest/expected.txt" | sort)
+[ -n "$mk" ] && [ "$mk" = "$ex" ]
+result "tests/kselftest/expected.txt lists the Makefile's TEST_GEN_PROGS and TEST_PROGS" $? \
+	"$(diff <(echo "$mk") <(echo "$ex"))"
+
 check "rustfmt --check rust/task_isolation tests/host" \
 	"rustfmt --edition 2021 --check --config-path /cache/linux/.rustfmt.toml /src/rust/task_isolation/*.rs /src/tests/host/*.rs"
 
@@ -63,15 +64,7 @@ check "uapi header compiles alone with the ABI sizes" "
 out=$(in_root /bin/sh -c "rustc --edition 2021 --test -o /tmp/state_test /src/tests/host/state_test.rs && /tmp/state_test" 2>&1)
 rc=$?
 tests=$(printf '%s\n' "$out" | sed -n 's/^test \(.*\) \.\.\. \(ok\|FAILED\)$/\1 \2/p')
-if [ -z "$tests" ]; then
-	result "state machine unit tests (build)" 1 "$out"
-	echo "$out" >&2
-else
-	while read -r name verdict; do
-		[ "$verdict" = ok ]; result "state::$name" $?
-	done <<<"$tests"
-	[ $rc = 0 ] || echo "$out" >&2
-fi
+unit_results "state machine unit tests" state $rc "$out" "$tests"
 
 # chisol (tools/chisol): its cargo tests, one result per test (the uapi
 # mirror against the C header, option parsing, the status format, the
@@ -85,18 +78,7 @@ tests=$(printf '%s\n' "$out" | awk '
 	/^ *Running / { bin = ($2 == "unittests") ? $3 : $2
 		sub(/^(src|tests)\//, "", bin); sub(/\.rs$/, "", bin) }
 	/^test [^ ]+ \.\.\. (ok|FAILED)$/ { print bin "::" $2, $4 }')
-if [ -z "$tests" ]; then
-	result "chisol cargo test (build)" 1 "$out"
-	echo "$out" >&2
-else
-	while read -r name verdict; do
-		[ "$verdict" = ok ]; result "chisol::$name" $?
-	done <<<"$tests"
-	if [ $rc != 0 ]; then
-		echo "$out" >&2
-		grep -q ' FAILED$' <<<"$tests" || result "chisol cargo test (exit $rc)" 1 "$out"
-	fi
-fi
+unit_results "chisol cargo test" chisol $rc "$out" "$tests"
 check "rustfmt --check tools/chisol" \
 	"rustfmt --edition 2021 --check /src/tools/chisol/src/*.rs /src/tools/chisol/tests/*.rs"
 check "cargo clippy tools/chisol" \
@@ -128,4 +110,6 @@ else
 fi
 [ $rc = 0 ] || { printf 'FAILED: the exported series:\n' >&2; tail -20 "$slog" >&2; }
 
-log "host checks: $(grep -c '^ok' "$RES") passed, $(grep -c '^not ok' "$RES") failed"
+failed=$(grep -c '^not ok' "$RES")
+log "host checks: $(grep -c '^ok' "$RES") passed, $failed failed"
+[ "$failed" = 0 ]
