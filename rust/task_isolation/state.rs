@@ -109,8 +109,10 @@ impl State {
             return Err(Reject::Invalid);
         }
         let quiesce = active_mask & ISOL_F_QUIESCE != 0;
+        // A `ctl` whose one-shot mask is 0 means "no one-shot", with any
+        // new mask: the seed's samples deactivate that way.
         let oneshot_mask = match oneshot {
-            None => 0,
+            None | Some(0) => 0,
             Some(_) if !quiesce => return Err(Reject::Invalid),
             Some(m) if m & !QUIESCE_BITS != 0 || m & !self.quiesce_mask != 0 => {
                 return Err(Reject::Invalid)

@@ -60,8 +60,11 @@ fn activation_needs_configuration_and_known_bits() {
 #[test]
 fn oneshot_rules() {
     let c = configured();
-    // ctl requires QUIESCE in the new mask.
-    assert_eq!(c.activate(0, Some(0)), Err(Reject::Invalid));
+    // A nonzero one-shot mask requires QUIESCE in the new mask ...
+    assert_eq!(
+        c.activate(0, Some(ISOL_F_QUIESCE_VMSTATS)),
+        Err(Reject::Invalid)
+    );
     // Unknown bit, and not a subset of quiesce_mask.
     assert_eq!(
         c.activate(ISOL_F_QUIESCE, Some(1 << 5)),
@@ -90,6 +93,28 @@ fn oneshot_rules() {
     let (m1, n1) = again.exit_to_user();
     let (m2, _) = n1.exit_to_user();
     assert_eq!((m1, m2), (ISOL_F_QUIESCE_VMSTATS, ISOL_F_QUIESCE_VMSTATS));
+}
+
+#[test]
+fn zeroed_ctl_means_no_oneshot() {
+    let c = configured();
+    let active = c.activate(ISOL_F_QUIESCE, None).unwrap();
+    // ... but a zeroed ctl is "no one-shot", with any mask: deactivation
+    // (the seed's task_isol_computation.c) and activation alike.
+    let off = active.activate(0, Some(0)).unwrap();
+    assert_eq!(off, active.activate(0, None).unwrap());
+    assert_eq!(off.active_mask, 0);
+    assert_eq!(off.oneshot_mask, 0);
+    assert_eq!(
+        c.activate(ISOL_F_QUIESCE, Some(0)),
+        c.activate(ISOL_F_QUIESCE, None)
+    );
+    assert_eq!(
+        State::default().activate(0, Some(0)),
+        Ok(State::default())
+    );
+    // Unknown features stay invalid whatever ctl says.
+    assert_eq!(c.activate(1 << 5, Some(0)), Err(Reject::Invalid));
 }
 
 #[test]
