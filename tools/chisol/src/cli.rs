@@ -8,6 +8,7 @@ use clap::error::ErrorKind;
 use clap::{CommandFactory, Parser, ValueEnum};
 
 use crate::names::{mask_names, parse_quiesce_list, QUIESCE};
+pub use crate::status::Target;
 use crate::uapi::{ISOL_INHERIT_ACTIVE, ISOL_INHERIT_CONF};
 
 const AFTER_HELP: &str = "\
@@ -18,10 +19,12 @@ Quiesce activities (for --quiesce and --oneshot):
 chisol configures quiescing, sets the inheritance, activates (in that
 order) and then executes the command, which keeps the state across execve.
 
---status without a PID shows chisol's own state, that is what it inherited
-from its parent or across execve; the one-shot mask cannot be read with
-prctl, so that line is left out. With a PID, --status prints
-/proc/PID/task_isolation, which includes it.
+--pid prints /proc/PID/task_isolation, the state of that one task (the
+state is per thread; a thread ID is a PID too). With --all-tasks it prints
+the state of every thread of the process, each line prefixed by the
+thread's ID. --status PID is --pid PID; --status without a PID prints the
+state of chisol itself (/proc/thread-self/task_isolation), that is what it
+inherited from its parent or across execve.
 
 Exit status: 0 on success, 1 on errors, 126 if the command cannot be
 executed, 127 if it is not found.";
@@ -33,6 +36,7 @@ executed, 127 if it is not found.";
     about = "Run a program with task isolation configured and activated.",
     override_usage = "chisol [options] [--] <command> [<argument>...]\n       \
                       chisol --info\n       \
+                      chisol --pid <pid> [--all-tasks]\n       \
                       chisol --status [<pid>]",
     after_help = AFTER_HELP
 )]
@@ -58,16 +62,33 @@ struct Cli {
     #[arg(short, long, exclusive = true)]
     info: bool,
 
-    /// Print the task isolation state of process PID, or of chisol itself, and exit
-    #[arg(short, long, value_name = "PID", num_args = 0..=1, exclusive = true,
-          value_parser = clap::value_parser!(u32).range(1..=i32::MAX as i64))]
+    /// Print the task isolation state of task PID, and exit
+    #[arg(short, long, value_name = "PID", value_parser = pid_parser(),
+          conflicts_with_all = RUN_OPTIONS)]
+    pid: Option<u32>,
+
+    /// With --pid: print the state of every thread of the process
+    #[arg(long)]
+    all_tasks: bool,
+
+    /// Same as --pid PID; without PID, print chisol's own state, and exit
+    #[arg(short, long, value_name = "PID", num_args = 0..=1, value_parser = pid_parser(),
+          conflicts_with_all = RUN_OPTIONS, conflicts_with = "pid")]
     status: Option<Option<u32>>,
 
     /// The command to execute, and its arguments
     #[arg(value_name = "COMMAND", trailing_var_arg = true, num_args = 1..,
-          required_unless_present_any = ["info", "status"],
+          required_unless_present_any = ["info", "status", "pid", "all_tasks"],
           value_parser = clap::value_parser!(OsString))]
     command: Vec<OsString>,
+}
+
+/// The options of a command run, which --pid and --status do not take.
+const RUN_OPTIONS: [&str; 5] = ["quiesce", "oneshot", "activate", "inherit", "command"];
+
+/// A PID: 1 to `i32::MAX` (`pid_t`).
+fn pid_parser() -> clap::builder::RangedI64ValueParser<u32> {
+    clap::value_parser!(u32).range(1..=i32::MAX as i64)
 }
 
 /// Values of --inherit.
@@ -107,8 +128,8 @@ pub struct RunPlan {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
     Info,
-    /// `--status`, of a PID or of chisol itself.
-    Status(Option<u32>),
+    /// `--pid`, `--status`: whose state to print.
+    Status(Target),
     Run(RunPlan),
 }
 
@@ -136,8 +157,21 @@ where
     if cli.info {
         return Ok(Action::Info);
     }
-    if let Some(pid) = cli.status {
-        return Ok(Action::Status(pid));
+    let pid = cli.pid.or(cli.status.flatten());
+    if cli.all_tasks {
+        return match pid {
+            Some(pid) => Ok(Action::Status(Target::AllTasks(pid))),
+            None => Err(Cli::command().error(
+                ErrorKind::MissingRequiredArgument,
+                "--all-tasks needs --pid <PID>: the process whose threads to show",
+            )),
+        };
+    }
+    if let Some(pid) = pid {
+        return Ok(Action::Status(Target::Task(pid)));
+    }
+    if cli.status.is_some() {
+        return Ok(Action::Status(Target::Own));
     }
     if let (Some(q), Some(o)) = (cli.quiesce, cli.oneshot) {
         check_oneshot(q, o)

@@ -206,15 +206,3 @@ pub fn means_unsupported(err: &PrctlError) -> bool {
     }
     matches!(supported_features(), Err(e) if e.errno == libc::EINVAL)
 }
-
-/// The calling task's state as prctl shows it (the one-shot mask cannot be
-/// read that way).
-pub fn own_status() -> Result<crate::names::Status> {
-    Ok(crate::names::Status {
-        configured: configured_features()?,
-        quiesce_mask: quiesce_mask()?,
-        active_mask: active_mask()?,
-        oneshot_mask: None,
-        inherit_mask: inherit_mask()?,
-    })
-}

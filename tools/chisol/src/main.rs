@@ -8,11 +8,13 @@
 use std::ffi::{CString, OsString};
 use std::io::{self, Write};
 use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
 use std::process::exit;
 
 use chisol::cli::{self, Action, RunPlan};
 use chisol::isol::{self, PrctlError};
 use chisol::names::{field, mask_names, FEATURES, QUIESCE};
+use chisol::status::{self, StatusError, Target};
 use chisol::uapi::ISOL_F_QUIESCE;
 
 const EXIT_FAILURE: i32 = 1;
@@ -22,6 +24,7 @@ const EXIT_EXEC_FAILED: i32 = 126;
 const EXIT_EXEC_ENOENT: i32 = 127;
 
 const HINT_UNSUPPORTED: &str = "kernel without task isolation support (CONFIG_TASK_ISOLATION)?";
+const HINT_NO_PROCFS: &str = "is procfs mounted on /proc?";
 
 /// An error to report as `chisol: MESSAGE`, with an optional hint line.
 struct Failure {
@@ -60,7 +63,7 @@ fn main() {
     };
     let result = match action {
         Action::Info => info(),
-        Action::Status(pid) => status(pid),
+        Action::Status(target) => status(target),
         Action::Run(plan) => run(plan),
     };
     if let Err(f) = result {
@@ -102,34 +105,23 @@ fn info() -> Result<(), Failure> {
     print(&text)
 }
 
-/// `--status [PID]`: a task's configuration and activation.
-fn status(pid: Option<u32>) -> Result<(), Failure> {
-    let Some(pid) = pid else {
-        return print(&isol::own_status()?.format());
-    };
-    let path = format!("/proc/{pid}/task_isolation");
-    match std::fs::read_to_string(&path) {
-        Ok(mut text) => {
-            if !text.is_empty() && !text.ends_with('\n') {
-                text.push('\n');
-            }
-            print(&text)
+/// `--pid PID [--all-tasks]`, `--status [PID]`: the kernel's text of a
+/// task's state, or of every thread of a process.
+fn status(target: Target) -> Result<(), Failure> {
+    match status::read_status(Path::new("/proc"), target) {
+        Ok(text) => print(&text),
+        Err(err) => {
+            let hint = match err {
+                StatusError::Unsupported { .. } => Some(HINT_UNSUPPORTED),
+                StatusError::NoProcfs { .. } => Some(HINT_NO_PROCFS),
+                _ => None,
+            };
+            Err(Failure {
+                msg: err.to_string(),
+                hint,
+                code: EXIT_FAILURE,
+            })
         }
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            if std::path::Path::new(&format!("/proc/{pid}")).exists() {
-                Err(Failure {
-                    msg: format!("cannot read {path}: {}", io_error(&e)),
-                    hint: Some(HINT_UNSUPPORTED),
-                    code: EXIT_FAILURE,
-                })
-            } else {
-                Err(Failure::new(format!("no process with PID {pid}")))
-            }
-        }
-        Err(e) => Err(Failure::new(format!(
-            "cannot read {path}: {}",
-            io_error(&e)
-        ))),
     }
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
-//! Names of the interface's bits, as chisol's options take them and as the
-//! status output (and the kernel's `/proc/PID/task_isolation`) prints them.
+//! Names of the interface's bits, as chisol's options take them and as
+//! `--info` prints them (the same names as the kernel's
+//! `/proc/PID/task_isolation`, which `--status` prints as it is).
 
 use crate::uapi::{ISOL_F_QUIESCE, ISOL_F_QUIESCE_VMSTATS, ISOL_INHERIT_ACTIVE, ISOL_INHERIT_CONF};
 
@@ -68,32 +69,4 @@ pub fn parse_quiesce_list(list: &str) -> Result<u64, String> {
         }
     }
     Ok(mask)
-}
-
-/// A task's task isolation state, as `chisol -s` prints it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Status {
-    pub configured: u64,
-    pub quiesce_mask: u64,
-    pub active_mask: u64,
-    /// Not readable with prctl: `None` leaves its line out.
-    pub oneshot_mask: Option<u64>,
-    pub inherit_mask: u8,
-}
-
-impl Status {
-    /// The status lines, each ending in a newline; the same format as the
-    /// kernel's `/proc/PID/task_isolation`.
-    pub fn format(&self) -> String {
-        let mut lines = vec![
-            field("configured", self.configured, FEATURES),
-            field("quiesce_mask", self.quiesce_mask, QUIESCE),
-            field("active_mask", self.active_mask, FEATURES),
-        ];
-        if let Some(oneshot) = self.oneshot_mask {
-            lines.push(field("oneshot_mask", oneshot, QUIESCE));
-        }
-        lines.push(field("inherit_mask", self.inherit_mask.into(), INHERIT));
-        lines.join("\n") + "\n"
-    }
 }

@@ -5,7 +5,7 @@
 
 use std::process::{Command, Output};
 
-use chisol::isol;
+use chisol::{isol, status};
 
 fn chisol(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_chisol"))
@@ -151,40 +151,93 @@ fn activate_without_configuration_changes_nothing() {
     }
 }
 
+/// The kernel's status text of the task `/proc/<rel>`, if it has one.
+fn proc_status(rel: &str) -> Option<String> {
+    std::fs::read_to_string(format!("/proc/{rel}/task_isolation")).ok()
+}
+
 #[test]
 fn own_status() {
-    let o = chisol(&["-s"]);
+    for args in [&["-s"][..], &["--status"]] {
+        let o = chisol(args);
+        if proc_status("self").is_some() {
+            // The test process never configures: nothing to inherit. The
+            // one-shot line is there, as in the kernel's text.
+            assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+            let out = stdout(&o);
+            for line in [
+                "configured: 0x0",
+                "quiesce_mask: 0x0",
+                "active_mask: 0x0",
+                "oneshot_mask: 0x0",
+                "inherit_mask: 0x0",
+            ] {
+                assert!(out.lines().any(|l| l == line), "{line}: {out}");
+            }
+        } else {
+            assert_eq!(o.status.code(), Some(1));
+            assert_eq!(
+                stderr(&o),
+                format!(
+                    "chisol: cannot read /proc/thread-self/task_isolation: \
+                     No such file or directory\n{HINT}"
+                )
+            );
+            assert!(stdout(&o).is_empty());
+        }
+    }
+}
+
+#[test]
+fn own_status_after_configuring() {
+    // chisol configures, then runs chisol -s: the state it set shows.
+    let o = chisol(&[
+        "-q",
+        "vmstat_sync",
+        "-I",
+        "active",
+        "-a",
+        "--",
+        env!("CARGO_BIN_EXE_chisol"),
+        "-s",
+    ]);
     if kernel_has_isolation() {
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-        assert_eq!(
-            stdout(&o),
-            "configured: 0x0\nquiesce_mask: 0x0\nactive_mask: 0x0\ninherit_mask: 0x0\n"
-        );
+        let out = stdout(&o);
+        for line in [
+            "configured: 0x1 quiesce",
+            "quiesce_mask: 0x1 vmstat_sync",
+            "active_mask: 0x1 quiesce",
+            "oneshot_mask: 0x0",
+            "inherit_mask: 0x3 conf,active",
+        ] {
+            assert!(out.lines().any(|l| l == line), "{line}: {out}");
+        }
     } else {
         assert_eq!(o.status.code(), Some(1));
-        assert_eq!(
-            stderr(&o),
-            format!("chisol: PR_ISOL_CFG_GET(I_CFG_FEAT, 0): Invalid argument\n{HINT}")
-        );
     }
 }
 
 #[test]
 fn status_of_a_pid() {
     let pid = std::process::id().to_string();
-    let o = chisol(&["-s", &pid]);
-    let path = format!("/proc/{pid}/task_isolation");
-    match std::fs::read_to_string(&path) {
-        Ok(text) => {
-            assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-            assert_eq!(stdout(&o), text);
-        }
-        Err(_) => {
-            assert_eq!(o.status.code(), Some(1));
-            assert_eq!(
-                stderr(&o),
-                format!("chisol: cannot read {path}: No such file or directory\n{HINT}")
-            );
+    for opt in ["-p", "--pid", "-s", "--status"] {
+        let o = chisol(&[opt, &pid]);
+        match proc_status(&pid) {
+            Some(text) => {
+                assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+                assert_eq!(stdout(&o), text);
+            }
+            None => {
+                assert_eq!(o.status.code(), Some(1));
+                assert_eq!(
+                    stderr(&o),
+                    format!(
+                        "chisol: cannot read /proc/{pid}/task_isolation: \
+                         No such file or directory\n{HINT}"
+                    )
+                );
+            }
         }
     }
 }
@@ -192,7 +245,135 @@ fn status_of_a_pid() {
 #[test]
 fn status_of_a_missing_pid() {
     // PID_MAX_LIMIT is 4194304: this PID cannot exist.
-    let o = chisol(&["-s", "2000000000"]);
-    assert_eq!(o.status.code(), Some(1));
-    assert_eq!(stderr(&o), "chisol: no process with PID 2000000000\n");
+    for args in [
+        &["-s", "2000000000"][..],
+        &["-p", "2000000000"],
+        &["-p", "2000000000", "--all-tasks"],
+    ] {
+        let o = chisol(args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        assert_eq!(stderr(&o), "chisol: no process with PID 2000000000\n");
+        assert!(stdout(&o).is_empty());
+    }
+}
+
+fn gettid() -> u32 {
+    // SAFETY: gettid() has no arguments and cannot fail.
+    unsafe { libc::gettid() as u32 }
+}
+
+#[test]
+fn all_tasks_shows_every_thread() {
+    // A thread of this process that stays alive while chisol reads: its
+    // TID must show, and so must the main thread's. Other test threads may
+    // come and go meanwhile; every line must name a thread of this process.
+    let pid = std::process::id();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
+    let helper = std::thread::spawn(move || {
+        tx.send(gettid()).unwrap();
+        let _ = done_rx.recv();
+    });
+    let tid = rx.recv().unwrap();
+    let o = chisol(&["-p", &pid.to_string(), "--all-tasks"]);
+    let leader_text = proc_status(&format!("{pid}/task/{pid}"));
+    drop(done_tx);
+    helper.join().unwrap();
+
+    match leader_text {
+        Some(text) => {
+            assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+            let out = stdout(&o);
+            for t in [pid, tid] {
+                let prefix = format!("{t} ");
+                let block: Vec<&str> = out
+                    .lines()
+                    .filter_map(|l| l.strip_prefix(&prefix))
+                    .collect();
+                // Nothing changes the state of these threads meanwhile.
+                assert_eq!(block, text.lines().collect::<Vec<_>>(), "thread {t}: {out}");
+            }
+            // Every line starts with the TID of its thread.
+            for line in out.lines() {
+                let (t, rest) = line.split_once(' ').unwrap();
+                assert!(t.parse::<u32>().is_ok() && !rest.is_empty(), "{line}");
+            }
+        }
+        None => {
+            assert_eq!(o.status.code(), Some(1));
+            let err = stderr(&o);
+            assert!(
+                err.starts_with(&format!("chisol: cannot read /proc/{pid}/task/")),
+                "{err}"
+            );
+            assert!(
+                err.ends_with(&format!(
+                    "/task_isolation: No such file or directory\n{HINT}"
+                )),
+                "{err}"
+            );
+        }
+    }
+}
+
+#[test]
+fn all_tasks_of_a_single_threaded_child() {
+    let mut child = Command::new("sleep").arg("30").spawn().unwrap();
+    let pid = child.id().to_string();
+    let o = chisol(&["--pid", &pid, "--all-tasks"]);
+    let text = proc_status(&pid);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    match text {
+        Some(text) => {
+            assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+            assert_eq!(
+                stdout(&o),
+                status::prefix_lines(pid.parse().unwrap(), &text)
+            );
+        }
+        None => {
+            assert_eq!(o.status.code(), Some(1));
+            assert_eq!(
+                stderr(&o),
+                format!(
+                    "chisol: cannot read /proc/{pid}/task/{pid}/task_isolation: \
+                     No such file or directory\n{HINT}"
+                )
+            );
+        }
+    }
+}
+
+#[test]
+fn pid_usage_errors_exit_1_and_run_nothing() {
+    for (args, msg) in [
+        (
+            &["--all-tasks"][..],
+            "--all-tasks needs --pid <PID>: the process whose threads to show",
+        ),
+        (
+            &["--all-tasks", "touch", "/nonexistent-chisol-ran"],
+            "--all-tasks needs --pid <PID>",
+        ),
+        (&["-s", "--all-tasks"], "--all-tasks needs --pid <PID>"),
+        (
+            &["-p", "1", "sh", "-c", "echo ran"],
+            "the argument '--pid <PID>' cannot be used with '[COMMAND]...'",
+        ),
+        (&["-p", "1", "-a"], "cannot be used with"),
+        (&["-p", "abc"], "invalid value 'abc' for '--pid <PID>'"),
+        (&["-p", "0"], "0 is not in 1..=2147483647"),
+        (&["-p"], "a value is required for '--pid <PID>'"),
+    ] {
+        let o = chisol(args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        assert!(stdout(&o).is_empty(), "{args:?}: {}", stdout(&o));
+        assert!(stderr(&o).contains(msg), "{args:?}: {}", stderr(&o));
+        assert!(
+            stderr(&o).starts_with("error: "),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+    }
 }

@@ -4,7 +4,7 @@
 
 use std::ffi::OsString;
 
-use chisol::cli::{check_oneshot, exit_code, parse, Action, RunPlan};
+use chisol::cli::{check_oneshot, exit_code, parse, Action, RunPlan, Target};
 use chisol::uapi::{ISOL_F_QUIESCE_VMSTATS, ISOL_INHERIT_ACTIVE, ISOL_INHERIT_CONF};
 use clap::error::ErrorKind;
 
@@ -103,15 +103,119 @@ fn command_options_are_not_chisol_options() {
 fn info_and_status() {
     assert_eq!(parse(["chisol", "-i"]).unwrap(), Action::Info);
     assert_eq!(parse(["chisol", "--info"]).unwrap(), Action::Info);
-    assert_eq!(parse(["chisol", "-s"]).unwrap(), Action::Status(None));
+    assert_eq!(
+        parse(["chisol", "-s"]).unwrap(),
+        Action::Status(Target::Own)
+    );
+    assert_eq!(
+        parse(["chisol", "--status"]).unwrap(),
+        Action::Status(Target::Own)
+    );
     assert_eq!(
         parse(["chisol", "-s", "42"]).unwrap(),
-        Action::Status(Some(42))
+        Action::Status(Target::Task(42))
     );
     assert_eq!(
         parse(["chisol", "--status=7"]).unwrap(),
-        Action::Status(Some(7))
+        Action::Status(Target::Task(7))
     );
+}
+
+#[test]
+fn pid_is_one_task() {
+    for args in [
+        &["-p", "42"][..],
+        &["-p42"],
+        &["--pid", "42"],
+        &["--pid=42"],
+        &["-s", "42"],
+    ] {
+        assert_eq!(
+            parse(std::iter::once("chisol").chain(args.iter().copied())).unwrap(),
+            Action::Status(Target::Task(42)),
+            "{args:?}"
+        );
+    }
+    assert_eq!(
+        parse(["chisol", "-p", "2147483647"]).unwrap(),
+        Action::Status(Target::Task(i32::MAX as u32))
+    );
+}
+
+#[test]
+fn all_tasks_with_pid() {
+    for args in [
+        &["-p", "42", "--all-tasks"][..],
+        &["--all-tasks", "-p", "42"],
+        &["--all-tasks", "--pid=42"],
+        &["-s", "42", "--all-tasks"],
+        &["--all-tasks", "--status", "42"],
+    ] {
+        assert_eq!(
+            parse(std::iter::once("chisol").chain(args.iter().copied())).unwrap(),
+            Action::Status(Target::AllTasks(42)),
+            "{args:?}"
+        );
+    }
+}
+
+#[test]
+fn all_tasks_needs_a_pid() {
+    for args in [
+        &["--all-tasks"][..],
+        &["-s", "--all-tasks"],
+        &["--all-tasks", "-s"],
+        &["--all-tasks", "prog"],
+        &["--all-tasks", "-q", "vmstat_sync", "-a", "prog"],
+    ] {
+        let e = error(args);
+        assert_eq!(e.kind(), ErrorKind::MissingRequiredArgument, "{args:?}");
+        assert!(
+            e.to_string()
+                .contains("--all-tasks needs --pid <PID>: the process whose threads to show"),
+            "{args:?}: {e}"
+        );
+        assert_eq!(exit_code(&e), 1);
+    }
+}
+
+#[test]
+fn pid_takes_no_command_nor_run_option() {
+    for args in [
+        &["-p", "42", "prog"][..],
+        &["-p", "42", "--", "prog"],
+        &["-p", "42", "--all-tasks", "prog"],
+        &["-p", "42", "-q", "vmstat_sync"],
+        &["-p", "42", "-a"],
+        &["-p", "42", "-I", "conf"],
+        &["-q", "vmstat_sync", "-a", "-p", "42"],
+        &["-s", "42", "prog"],
+        &["-p", "42", "-s"],
+        &["-p", "42", "-s", "43"],
+        &["-i", "-p", "42"],
+        &["-i", "--all-tasks"],
+    ] {
+        let e = error(args);
+        assert_eq!(e.kind(), ErrorKind::ArgumentConflict, "{args:?}");
+        assert!(
+            e.to_string().contains("cannot be used with"),
+            "{args:?}: {e}"
+        );
+        assert_eq!(exit_code(&e), 1);
+    }
+    let msg = error(&["-p", "42", "prog"]).to_string();
+    assert!(msg.contains("'--pid <PID>'"), "{msg}");
+    assert!(msg.contains("COMMAND"), "{msg}");
+}
+
+#[test]
+fn pid_needs_a_value() {
+    for args in [&["-p"][..], &["--pid"], &["--all-tasks", "-p"]] {
+        let e = error(args);
+        assert_eq!(e.kind(), ErrorKind::InvalidValue, "{args:?}");
+        assert!(e.to_string().contains("a value is required"), "{e}");
+        assert_eq!(exit_code(&e), 1);
+    }
 }
 
 #[test]
@@ -212,16 +316,25 @@ fn info_and_status_stand_alone() {
 
 #[test]
 fn bad_pid() {
-    for pid in ["0", "-1", "abc", "4294967296", "2147483648"] {
-        let e = error(&["-s", pid]);
-        assert!(
-            matches!(
-                e.kind(),
-                ErrorKind::ValueValidation | ErrorKind::UnknownArgument
-            ),
-            "{pid}: {:?}",
-            e.kind()
-        );
+    for opt in ["-s", "-p", "--pid", "--status"] {
+        for pid in ["0", "-1", "abc", "1x", "", "4294967296", "2147483648"] {
+            let e = error(&[opt, pid]);
+            assert!(
+                matches!(
+                    e.kind(),
+                    ErrorKind::ValueValidation
+                        | ErrorKind::UnknownArgument
+                        | ErrorKind::InvalidValue
+                ),
+                "{opt} {pid}: {:?}",
+                e.kind()
+            );
+            assert_eq!(exit_code(&e), 1, "{opt} {pid}");
+        }
+        let msg = error(&[opt, "abc", "--all-tasks"]).to_string();
+        assert!(msg.contains("invalid value 'abc'"), "{opt}: {msg}");
+        let msg = error(&[opt, "0"]).to_string();
+        assert!(msg.contains("0 is not in 1..=2147483647"), "{opt}: {msg}");
     }
 }
 
@@ -246,8 +359,11 @@ fn help_and_version_exit_zero() {
         "--inherit",
         "--info",
         "--status",
+        "--pid",
+        "--all-tasks",
+        "chisol --pid <pid> [--all-tasks]",
         "vmstat_sync",
-        "left out",
+        "thread-self",
     ] {
         assert!(help.contains(needle), "--help lacks {needle}");
     }

@@ -1,61 +1,201 @@
 // SPDX-License-Identifier: GPL-2.0
-//! The status format (shared with the kernel's /proc/PID/task_isolation)
-//! and the names of the bits.
+//! What --status and --pid print: the kernel's /proc/<tid>/task_isolation
+//! text as it is (chisol does not format the state itself), per thread
+//! with --all-tasks; and the names of the bits that --info and the options
+//! use. The status tests run on a directory tree that stands in for /proc.
 
-use chisol::names::{field, mask_names, parse_quiesce_list, Status, FEATURES, INHERIT, QUIESCE};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use chisol::names::{field, mask_names, parse_quiesce_list, FEATURES, INHERIT, QUIESCE};
+use chisol::status::{prefix_lines, read_status, thread_ids, StatusError, Target};
+
+const ACTIVE: &str = "configured: 0x1 quiesce\n\
+                      quiesce_mask: 0x1 vmstat_sync\n\
+                      active_mask: 0x1 quiesce\n\
+                      oneshot_mask: 0x1 vmstat_sync\n\
+                      inherit_mask: 0x1 conf\n";
+const EMPTY: &str = "configured: 0x0\n\
+                     quiesce_mask: 0x0\n\
+                     active_mask: 0x0\n\
+                     oneshot_mask: 0x0\n\
+                     inherit_mask: 0x0\n";
+
+/// A fresh directory standing in for /proc, removed on drop.
+struct FakeProc(PathBuf);
+
+impl FakeProc {
+    fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("chisol-test-{}-{name}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        FakeProc(dir)
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+
+    /// Creates the directory `rel` and, with `text`, its task_isolation.
+    fn task(&self, rel: &str, text: Option<&str>) -> &Self {
+        let dir = self.0.join(rel);
+        fs::create_dir_all(&dir).unwrap();
+        if let Some(text) = text {
+            fs::write(dir.join("task_isolation"), text).unwrap();
+        }
+        self
+    }
+
+    /// A process `pid` with threads `tids` (the first is `pid`, the leader).
+    fn process(&self, pid: u32, threads: &[(u32, &str)]) -> &Self {
+        self.task(&pid.to_string(), Some(threads[0].1));
+        for (tid, text) in threads {
+            self.task(&format!("{pid}/task/{tid}"), Some(text));
+        }
+        self
+    }
+}
+
+impl Drop for FakeProc {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
 
 #[test]
-fn full_status_with_oneshot() {
-    let s = Status {
-        configured: 1,
-        quiesce_mask: 1,
-        active_mask: 1,
-        oneshot_mask: Some(0),
-        inherit_mask: 3,
-    };
+fn one_task_is_the_kernel_text_as_it_is() {
+    let p = FakeProc::new("one");
+    p.process(100, &[(100, ACTIVE), (101, EMPTY)]);
+    assert_eq!(read_status(p.path(), Target::Task(100)).unwrap(), ACTIVE);
+    // Lines the kernel adds (a newer kernel) pass through untouched.
+    let newer = "configured: 0x3 quiesce,bit1\nnew_line: whatever\n";
+    p.task("7", Some(newer));
+    assert_eq!(read_status(p.path(), Target::Task(7)).unwrap(), newer);
+}
+
+#[test]
+fn a_thread_id_is_a_task() {
+    let p = FakeProc::new("tid");
+    p.process(100, &[(100, ACTIVE), (101, EMPTY)]);
+    // /proc/TID exists for every thread, though readdir does not list it.
+    p.task("101", Some(EMPTY));
+    assert_eq!(read_status(p.path(), Target::Task(101)).unwrap(), EMPTY);
+}
+
+#[test]
+fn a_missing_final_newline_is_added() {
+    let p = FakeProc::new("newline");
+    p.task("5", Some("configured: 0x0"));
     assert_eq!(
-        s.format(),
-        "configured: 0x1 quiesce\n\
-         quiesce_mask: 0x1 vmstat_sync\n\
-         active_mask: 0x1 quiesce\n\
-         oneshot_mask: 0x0\n\
-         inherit_mask: 0x3 conf,active\n"
+        read_status(p.path(), Target::Task(5)).unwrap(),
+        "configured: 0x0\n"
     );
 }
 
 #[test]
-fn status_from_prctl_leaves_the_oneshot_line_out() {
-    let s = Status {
-        configured: 1,
-        quiesce_mask: 1,
-        active_mask: 0,
-        oneshot_mask: None,
-        inherit_mask: 1,
-    };
+fn own_state_is_thread_self() {
+    let p = FakeProc::new("own");
+    p.task("thread-self", Some(ACTIVE));
+    assert_eq!(read_status(p.path(), Target::Own).unwrap(), ACTIVE);
+}
+
+#[test]
+fn all_tasks_prefixes_each_line_with_its_thread() {
+    let p = FakeProc::new("all");
+    p.process(100, &[(100, ACTIVE), (1000, EMPTY), (99, EMPTY)]);
+    // Not a thread: ignored.
+    p.task("100/task/.hidden", None);
+    let out = read_status(p.path(), Target::AllTasks(100)).unwrap();
+    let expected = format!(
+        "{}{}{}",
+        prefix_lines(99, EMPTY),
+        prefix_lines(100, ACTIVE),
+        prefix_lines(1000, EMPTY)
+    );
+    assert_eq!(out, expected);
+    assert!(out.starts_with("99 configured: 0x0\n99 quiesce_mask: 0x0\n"));
+    assert!(out.contains("\n100 active_mask: 0x1 quiesce\n100 oneshot_mask: 0x1 vmstat_sync\n"));
+    assert!(out.ends_with("\n1000 inherit_mask: 0x0\n"));
+    assert_eq!(out.lines().count(), 15);
+    assert_eq!(thread_ids(p.path(), 100).unwrap(), [99, 100, 1000]);
+}
+
+#[test]
+fn all_tasks_of_a_single_threaded_process() {
+    let p = FakeProc::new("single");
+    p.process(7, &[(7, EMPTY)]);
     assert_eq!(
-        s.format(),
-        "configured: 0x1 quiesce\n\
-         quiesce_mask: 0x1 vmstat_sync\n\
-         active_mask: 0x0\n\
-         inherit_mask: 0x1 conf\n"
+        read_status(p.path(), Target::AllTasks(7)).unwrap(),
+        prefix_lines(7, EMPTY)
     );
 }
 
 #[test]
-fn empty_status() {
+fn prefix_lines_format() {
+    assert_eq!(prefix_lines(12, "a: 1\nb: 2\n"), "12 a: 1\n12 b: 2\n");
+    assert_eq!(prefix_lines(12, "a: 1"), "12 a: 1\n");
+    assert_eq!(prefix_lines(12, ""), "");
+}
+
+#[test]
+fn missing_process() {
+    let p = FakeProc::new("missing");
+    for target in [Target::Task(42), Target::AllTasks(42)] {
+        let e = read_status(p.path(), target).unwrap_err();
+        assert!(matches!(e, StatusError::NoProcess(42)), "{e:?}");
+        assert_eq!(e.to_string(), "no process with PID 42");
+    }
+}
+
+#[test]
+fn kernel_without_task_isolation() {
+    let p = FakeProc::new("unsupported");
+    p.task("42/task/42", None).task("thread-self", None);
+    for (target, file) in [
+        (Target::Task(42), "42/task_isolation"),
+        (Target::AllTasks(42), "42/task/42/task_isolation"),
+        (Target::Own, "thread-self/task_isolation"),
+    ] {
+        let e = read_status(p.path(), target).unwrap_err();
+        assert!(matches!(e, StatusError::Unsupported { .. }), "{e:?}");
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "cannot read {}: No such file or directory",
+                p.path().join(file).display()
+            )
+        );
+    }
+}
+
+#[test]
+fn own_state_without_procfs() {
+    let p = FakeProc::new("noproc");
+    let e = read_status(p.path(), Target::Own).unwrap_err();
+    assert!(matches!(e, StatusError::NoProcfs { .. }), "{e:?}");
     assert_eq!(
-        Status::default().format(),
-        "configured: 0x0\nquiesce_mask: 0x0\nactive_mask: 0x0\ninherit_mask: 0x0\n"
+        e.to_string(),
+        format!(
+            "cannot read {}: No such file or directory",
+            p.path().join("thread-self/task_isolation").display()
+        )
     );
 }
 
 #[test]
-fn oneshot_names() {
-    let s = Status {
-        oneshot_mask: Some(1),
-        ..Default::default()
-    };
-    assert!(s.format().contains("\noneshot_mask: 0x1 vmstat_sync\n"));
+fn unreadable_status_names_the_file_and_errno() {
+    let p = FakeProc::new("eisdir");
+    // A directory where the file should be: read fails with EISDIR.
+    p.task("9/task_isolation", None);
+    let e = read_status(p.path(), Target::Task(9)).unwrap_err();
+    assert!(matches!(e, StatusError::Read { .. }), "{e:?}");
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "cannot read {}: Is a directory",
+            p.path().join("9/task_isolation").display()
+        )
+    );
 }
 
 #[test]
@@ -70,6 +210,7 @@ fn unknown_bits_are_numbered() {
         field("inherit_mask", 2, INHERIT),
         "inherit_mask: 0x2 active"
     );
+    assert_eq!(field("features", 0, FEATURES), "features: 0x0");
 }
 
 #[test]
