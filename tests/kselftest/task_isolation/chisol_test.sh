@@ -3,18 +3,71 @@
 #
 # chisol(1) and the samples/task_isolation programs, in the guest (busybox
 # sh). Prints TAP: "ok N name", "not ok N name" (with the output as
-# "# " lines), "ok N name # SKIP why"; exits 1 if any test failed.
+# "# " lines), "ok N name # SKIP why"; exits 1 if any test failed, and
+# with the kselftest skip code 4 (plan "1..0 # SKIP why") when chisol is
+# not installed.
 #
-# chisol is $CHISOL (default /ti/bin/chisol), the samples are in $SAMPLES
-# (default /ti/samples); isol_report and isol_nr_mlock are beside this
-# script. CPU 1 is the isolated CPU (isolcpus=nohz,domain,1).
+# chisol is $CHISOL, else /ti/bin/chisol, else chisol on PATH; the samples
+# are in $SAMPLES (default /ti/samples); isol_report and isol_nr_mlock are
+# beside this script. The isolated CPU comes from
+# /sys/devices/system/cpu/isolated and nohz_full (CPU 1 on the QEMU
+# runner, booted with isolcpus=nohz,domain,1 nohz_full=1); the tests that
+# need one skip without it.
 
-CHISOL=${CHISOL:-/ti/bin/chisol}
+KSFT_SKIP=4
+
+why=
+if [ -n "$CHISOL" ]; then
+	[ -f "$CHISOL" ] && [ -x "$CHISOL" ] ||
+		why="CHISOL=$CHISOL is not an executable file"
+elif [ -x /ti/bin/chisol ]; then
+	CHISOL=/ti/bin/chisol
+else
+	CHISOL=$(command -v chisol 2>/dev/null)
+	[ -n "$CHISOL" ] || why="neither /ti/bin/chisol nor chisol on PATH"
+fi
+if [ -n "$why" ]; then
+	echo "TAP version 13"
+	echo "1..0 # SKIP chisol not installed ($why)"
+	exit $KSFT_SKIP
+fi
 SAMPLES=${SAMPLES:-/ti/samples}
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPORT=$HERE/isol_report
 NR_MLOCK=$HERE/isol_nr_mlock
-PLAN=28
+PLAN=33
+
+# cpulist LIST: the CPUs of a sysfs cpu list ("1", "1-3,5", "", "(null)"),
+# one per line.
+cpulist() {
+	echo "$1" | tr ',' '\n' | while IFS=- read -r a b; do
+		case "$a$b" in "" | *[!0-9]*) continue ;; esac
+		i=$a
+		while [ "$i" -le "${b:-$a}" ]; do
+			echo "$i"
+			i=$((i + 1))
+		done
+	done
+}
+
+# The isolated CPU: the first one that is isolated and nohz_full, else the
+# first isolated one (as isol_isolated_cpu() in isol_common.h); empty when
+# there is none.
+CPUS=/sys/devices/system/cpu
+isolated=$(cpulist "$(cat $CPUS/isolated 2>/dev/null)")
+nohz_full=$(cpulist "$(cat $CPUS/nohz_full 2>/dev/null)")
+ISO_CPU=
+for c in $isolated; do
+	for h in $nohz_full; do
+		if [ "$c" = "$h" ] && [ -z "$ISO_CPU" ]; then
+			ISO_CPU=$c
+		fi
+	done
+done
+for c in $isolated; do
+	[ -n "$ISO_CPU" ] || ISO_CPU=$c
+done
+NO_ISO_CPU="no isolated CPU ($CPUS/isolated is empty: boot with isolcpus=nohz,domain,N nohz_full=N)"
 
 TMP=$(mktemp -d) || exit 1
 pids=
@@ -100,9 +153,31 @@ expect_err() { # part of stderr, literally
 	grep -qF -- "$1" "$TMP/err" || fail "stderr lacks '$1'"
 }
 
+expect_lines() { # each line of $1 is a whole line of stdout
+	while IFS= read -r l; do
+		expect_line "$l"
+	done <<EOF
+$1
+EOF
+}
+
 expect_no_out() {
 	[ -z "$out" ] || fail "unexpected stdout (the command ran?)"
 }
+
+# prefix TID TEXT: TEXT with "TID " before each line, as --all-tasks
+# prints a thread's state.
+prefix() {
+	echo "$2" | sed "s/^/$1 /"
+}
+
+# The states the tests set, as /proc/<tid>/task_isolation (and so chisol
+# -p) shows them: each test knows what it set on its target.
+ST_EMPTY="configured: 0x0
+quiesce_mask: 0x0
+active_mask: 0x0
+oneshot_mask: 0x0
+inherit_mask: 0x0"
 
 # ---- chisol: what the kernel supports ----
 
@@ -180,22 +255,27 @@ expect_rc 0
 expect_out "configured=1 quiesce=1 inherit=3 active=1"
 end
 
-# ---- chisol -s ----
+# ---- chisol -s, -p, --all-tasks: the state of a task ----
 
-begin "chisol -s: its own state, without the one-shot line"
+begin "chisol -s: its own state"
 run "$CHISOL" -s
 expect_rc 0
-expect_out "configured: 0x0
-quiesce_mask: 0x0
-active_mask: 0x0
-inherit_mask: 0x0"
+expect_lines "$ST_EMPTY"
 run "$CHISOL" -q vmstat_sync -I active -a -- "$CHISOL" -s
 show
 expect_rc 0
-expect_out "configured: 0x1 quiesce
+expect_lines "configured: 0x1 quiesce
 quiesce_mask: 0x1 vmstat_sync
 active_mask: 0x1 quiesce
+oneshot_mask: 0x0
 inherit_mask: 0x3 conf,active"
+run "$CHISOL" -q vmstat_sync -o vmstat_sync -a -- "$CHISOL" --status
+expect_rc 0
+expect_lines "configured: 0x1 quiesce
+quiesce_mask: 0x1 vmstat_sync
+active_mask: 0x1 quiesce
+oneshot_mask: 0x1 vmstat_sync
+inherit_mask: 0x0"
 end
 
 # start_sleeper CHISOL_OPTIONS...: a "sleep 60" launched under chisol; its
@@ -211,7 +291,9 @@ start_sleeper() {
 	done
 }
 
-# status_of_pid NAME EXPECTED CHISOL_OPTIONS...
+# status_of_pid NAME EXPECTED CHISOL_OPTIONS...: the state that chisol
+# CHISOL_OPTIONS set on a sleeper, as chisol -p PID, -s PID and -p PID
+# --all-tasks show it.
 status_of_pid() {
 	begin "$1"
 	expected=$2
@@ -224,42 +306,186 @@ status_of_pid() {
 		kill "$spid" 2>/dev/null
 		return
 	else
-		run "$CHISOL" -s "$spid"
-		show
+		for opt in -p --pid -s; do
+			run "$CHISOL" $opt "$spid"
+			[ $opt = -p ] && show
+			expect_rc 0
+			expect_lines "$expected"
+		done
+		run "$CHISOL" -p "$spid" --all-tasks
 		expect_rc 0
-		expect_out "$expected"
-		[ "$out" = "$(cat "/proc/$spid/task_isolation")" ] ||
-			fail "chisol -s PID differs from /proc/PID/task_isolation"
+		expect_lines "$(prefix "$spid" "$expected")"
 	fi
 	kill "$spid" 2>/dev/null
 	end
 }
 
-status_of_pid "chisol -s PID of a task under chisol -I active -a" \
+status_of_pid "chisol -p PID of a task under chisol -I active -a" \
 "configured: 0x1 quiesce
 quiesce_mask: 0x1 vmstat_sync
 active_mask: 0x1 quiesce
 oneshot_mask: 0x0
 inherit_mask: 0x3 conf,active" -q vmstat_sync -I active -a
 
-status_of_pid "chisol -s PID of a task under chisol -o vmstat_sync -a" \
+status_of_pid "chisol -p PID of a task under chisol -o vmstat_sync -a" \
 "configured: 0x1 quiesce
 quiesce_mask: 0x1 vmstat_sync
 active_mask: 0x1 quiesce
 oneshot_mask: 0x1 vmstat_sync
 inherit_mask: 0x0" -q vmstat_sync -o vmstat_sync -a
 
-status_of_pid "chisol -s PID of a task under chisol -q only" \
+status_of_pid "chisol -p PID of a task under chisol -q only" \
 "configured: 0x1 quiesce
 quiesce_mask: 0x1 vmstat_sync
 active_mask: 0x0
 oneshot_mask: 0x0
 inherit_mask: 0x0" -q vmstat_sync
 
-begin "chisol -s PID of a missing process"
-run "$CHISOL" -s 4000000
+status_of_pid "chisol -p PID of a task under chisol -I conf only" \
+"configured: 0x0
+quiesce_mask: 0x0
+active_mask: 0x0
+oneshot_mask: 0x0
+inherit_mask: 0x1 conf" -I conf
+
+# A process whose two threads are in different states: task_isol_oneshot
+# (one event in 60 s: it loops until then) under chisol -q vmstat_sync -I
+# conf. Its event thread starts first and gets a copy of the
+# configuration and inherit mask chisol set, not activated; then the main
+# thread configures and activates with the one-shot vmstat_sync.
+ST_MAIN="configured: 0x1 quiesce
+quiesce_mask: 0x1 vmstat_sync
+active_mask: 0x1 quiesce
+oneshot_mask: 0x1 vmstat_sync
+inherit_mask: 0x1 conf"
+ST_EVENT="configured: 0x1 quiesce
+quiesce_mask: 0x1 vmstat_sync
+active_mask: 0x0
+oneshot_mask: 0x0
+inherit_mask: 0x1 conf"
+
+# start_threads: that process in $tpid and its event thread in $ttid,
+# once the main thread has activated; $ttid empty if it did not get there.
+start_threads() {
+	"$CHISOL" -q vmstat_sync -I conf -- "$SAMPLES/task_isol_oneshot" 1 60000 \
+		>"$TMP/threads.out" 2>&1 &
+	tpid=$!
+	pids="$pids $tpid"
+	ttid=
+	i=0
+	while [ $i -lt 300 ]; do
+		# Only to wait: the checks compare with what was set, above.
+		if [ $(($(ls "/proc/$tpid/task" 2>/dev/null | wc -l))) -eq 2 ] &&
+			grep -qx "active_mask: 0x1 quiesce" "/proc/$tpid/task_isolation" 2>/dev/null; then
+			ttid=$(ls "/proc/$tpid/task" | grep -vx "$tpid")
+			return
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
+T_ALL="chisol -p PID --all-tasks: every thread, each with its own state"
+T_TID="chisol -p TID: one thread's state, not its process's"
+T_GONE="chisol -p PID --all-tasks, -p TID of a process that has exited"
+if [ ! -x "$SAMPLES/task_isol_oneshot" ]; then
+	for t in "$T_ALL" "$T_TID" "$T_GONE"; do
+		skip "$t" "no $SAMPLES/task_isol_oneshot (a two-thread target)"
+	done
+else
+	start_threads
+	begin "$T_ALL"
+	if [ -z "$ttid" ]; then
+		fail "task_isol_oneshot did not start two threads and activate: $(cat "$TMP/threads.out")"
+	else
+		for opts in "-p $tpid --all-tasks" "--all-tasks --pid=$tpid" "-s $tpid --all-tasks"; do
+			# shellcheck disable=SC2086 # the options are separate words
+			run "$CHISOL" $opts
+			[ "$opts" = "-p $tpid --all-tasks" ] && show
+			expect_rc 0
+			expect_lines "$(prefix "$tpid" "$ST_MAIN")"
+			expect_lines "$(prefix "$ttid" "$ST_EVENT")"
+			if grep -vE "^($tpid|$ttid) " "$TMP/out" >"$TMP/other"; then
+				fail "lines of no thread of $tpid: $(cat "$TMP/other")"
+			fi
+			# In increasing order of TID: the main thread's lines first.
+			[ "$(head -n 1 "$TMP/out")" = "$tpid configured: 0x1 quiesce" ] ||
+				fail "the main thread $tpid is not first"
+		done
+	fi
+	end
+
+	begin "$T_TID"
+	if [ -z "$ttid" ]; then
+		fail "task_isol_oneshot did not start two threads and activate"
+	else
+		run "$CHISOL" -p "$ttid"
+		show
+		expect_rc 0
+		expect_lines "$ST_EVENT"
+		run "$CHISOL" -p "$tpid"
+		expect_rc 0
+		expect_lines "$ST_MAIN"
+	fi
+	end
+
+	begin "$T_GONE"
+	kill "$tpid" 2>/dev/null
+	wait "$tpid" 2>/dev/null
+	run "$CHISOL" -p "$tpid" --all-tasks
+	expect_rc 1
+	expect_no_out
+	expect_err "chisol: no process with PID $tpid"
+	if [ -n "$ttid" ]; then
+		run "$CHISOL" -p "$ttid"
+		expect_rc 1
+		expect_no_out
+		expect_err "chisol: no process with PID $ttid"
+	fi
+	end
+fi
+
+begin "chisol -s/-p PID of a missing process"
+for args in "-s 4000000" "-p 4000000" "--pid 4000000 --all-tasks"; do
+	# shellcheck disable=SC2086 # the options are separate words
+	run "$CHISOL" $args
+	expect_rc 1
+	expect_no_out
+	expect_err "chisol: no process with PID 4000000"
+done
+end
+
+begin "chisol -p, --all-tasks usage errors: exit 1, run nothing"
+run "$CHISOL" --all-tasks
 expect_rc 1
-expect_err "chisol: no process with PID 4000000"
+expect_no_out
+expect_err "--all-tasks needs --pid <PID>"
+run "$CHISOL" --all-tasks -- "$REPORT"
+expect_rc 1
+expect_no_out
+expect_err "--all-tasks needs --pid <PID>"
+run "$CHISOL" -s --all-tasks
+expect_rc 1
+expect_no_out
+expect_err "--all-tasks needs --pid <PID>"
+run "$CHISOL" -p 1 -- "$REPORT"
+expect_rc 1
+expect_no_out
+expect_err "the argument '--pid <PID>' cannot be used with"
+run "$CHISOL" -p 1 -q vmstat_sync -a
+expect_rc 1
+expect_no_out
+expect_err "cannot be used with"
+run "$CHISOL" -p abc
+expect_rc 1
+expect_no_out
+expect_err "invalid value 'abc' for '--pid <PID>'"
+run "$CHISOL" -p 0
+expect_rc 1
+expect_err "0 is not in 1..=2147483647"
+run "$CHISOL" -p
+expect_rc 1
+expect_err "a value is required for '--pid <PID>'"
 end
 
 # ---- chisol: usage and exec errors change nothing and run nothing ----
@@ -309,6 +535,10 @@ end
 # the isolated CPU, mlocking 4 pages; with chisol options it runs under
 # chisol.
 nr_mlock() {
+	if [ -z "$ISO_CPU" ]; then
+		skip "$1" "$NO_ISO_CPU"
+		return
+	fi
 	begin "$1"
 	delta=$2
 	shift 2
@@ -318,8 +548,8 @@ nr_mlock() {
 		run "$NR_MLOCK"
 	fi
 	show
-	if grep -q sched_setaffinity "$TMP/err"; then
-		skip "$name" "cannot run on CPU 1: boot with isolcpus=nohz,domain,1"
+	if grep -q "sched_setaffinity\|no isolated CPU" "$TMP/err"; then
+		skip "$name" "isol_nr_mlock cannot run on the isolated CPU $ISO_CPU: $(cat "$TMP/err")"
 		return
 	fi
 	expect_rc 0
@@ -327,7 +557,7 @@ nr_mlock() {
 	end
 }
 
-# Quiescing first: it leaves CPU 1's differentials folded, so the runs
+# Quiescing first: it leaves the isolated CPU's differentials folded, so the runs
 # without it start from a known state.
 nr_mlock "chisol -q vmstat_sync -a: mlock of 4 pages shows at once" 4 \
 	-q vmstat_sync -a
@@ -339,12 +569,16 @@ nr_mlock "chisol -q vmstat_sync without -a: configured only, no effect" 0 \
 
 # ---- samples/task_isolation ----
 
-begin "sample task_isol_userloop"
-run "$SAMPLES/task_isol_userloop" 1 1
-show
-expect_rc 0
-expect_match "task_isol_userloop: ok cpu=1 seconds=1 iterations=[1-9][0-9]* max_gap_ns=[0-9]+"
-end
+if [ -z "$ISO_CPU" ]; then
+	skip "sample task_isol_userloop" "$NO_ISO_CPU"
+else
+	begin "sample task_isol_userloop"
+	run "$SAMPLES/task_isol_userloop" "$ISO_CPU" 1
+	show
+	expect_rc 0
+	expect_match "task_isol_userloop: ok cpu=$ISO_CPU seconds=1 iterations=[1-9][0-9]* max_gap_ns=[0-9]+"
+	end
+fi
 
 begin "sample task_isol_computation"
 run "$SAMPLES/task_isol_computation" "$TMP/primes" 200000
