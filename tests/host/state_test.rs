@@ -109,10 +109,7 @@ fn zeroed_ctl_means_no_oneshot() {
         c.activate(ISOL_F_QUIESCE, Some(0)),
         c.activate(ISOL_F_QUIESCE, None)
     );
-    assert_eq!(
-        State::default().activate(0, Some(0)),
-        Ok(State::default())
-    );
+    assert_eq!(State::default().activate(0, Some(0)), Ok(State::default()));
     // Unknown features stay invalid whatever ctl says.
     assert_eq!(c.activate(1 << 5, Some(0)), Err(Reject::Invalid));
 }
