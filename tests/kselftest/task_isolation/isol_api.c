@@ -11,6 +11,12 @@
 
 #define Q	ISOL_F_QUIESCE
 #define QV	ISOL_F_QUIESCE_VMSTATS
+#define QL	ISOL_F_QUIESCE_LRU
+/* Bits no kernel knows: SPEC section 2 defines bits 0 and 1 only. */
+#define BAD_BIT		(1ULL << 2)
+
+#define NEEDS_LRU \
+	"needs a second quiesce bit (ISOL_F_QUIESCE_LRU, not supported by this kernel)"
 
 static int all_bytes(const void *p, int c, size_t n)
 {
@@ -139,6 +145,74 @@ TEST(activate_with_oneshot_ctl)
 	ASSERT_EQ(0, isol_activate_oneshot(Q, 0));
 }
 
+/*
+ * A ctl whose one-shot mask is 0 means "no one-shot" (SPEC section 3),
+ * with any new mask: deactivating with it succeeds, as the seed's
+ * task_isol_computation.c does, and so does "activating" nothing in a
+ * task without state. The other side of the rule, a nonzero one-shot
+ * mask without ISOL_F_QUIESCE in the new mask, is EINVAL: the
+ * err_activate_set_ctl_without_quiesce* tests below.
+ */
+TEST(activate_set_zeroed_ctl_deactivates)
+{
+	struct isol_state s;
+
+	ASSERT_EQ(0, isol_set_quiesce(QV));
+	ASSERT_EQ(0, isol_activate_oneshot(Q, QV));
+	ASSERT_EQ(0, isol_get_state(&s));
+	ASSERT_EQ(QV, s.oneshot);
+	EXPECT_EQ(0, isol_activate_oneshot(0, 0)) {
+		TH_LOG("deactivating with a zeroed ctl: %s", strerror(errno));
+	}
+	ASSERT_EQ(0, isol_get_state(&s));
+	EXPECT_EQ(0, s.active);
+	EXPECT_EQ(0, s.oneshot);
+	EXPECT_EQ(Q, s.configured);
+	EXPECT_EQ(QV, s.quiesce_mask);
+}
+
+TEST(activate_set_zeroed_ctl_without_state)
+{
+	struct isol_state s;
+
+	EXPECT_EQ(0, isol_activate_oneshot(0, 0)) {
+		TH_LOG("a zeroed ctl with mask 0 and no state: %s", strerror(errno));
+	}
+	ASSERT_EQ(0, isol_get_state(&s));
+	EXPECT_EQ(0, s.configured | s.quiesce_mask | s.inherit_mask | s.active | s.oneshot);
+}
+
+TEST(activate_set_zeroed_ctl_clears_oneshot)
+{
+	struct isol_state s;
+
+	ASSERT_EQ(0, isol_set_quiesce(QV));
+	ASSERT_EQ(0, isol_activate_oneshot(Q, QV));
+	ASSERT_EQ(0, isol_activate_oneshot(Q, 0));
+	ASSERT_EQ(0, isol_get_state(&s));
+	EXPECT_EQ(Q, s.active);
+	EXPECT_EQ(0, s.oneshot);
+}
+
+/*
+ * The positive control of the "nothing changed" check of the ERR tests:
+ * the comparison sees a change of the one-shot mask alone (which no prctl
+ * returns), as a failed call that cleared it would make.
+ */
+TEST(state_comparison_sees_the_oneshot_mask)
+{
+	struct isol_state before, after;
+
+	ASSERT_EQ(0, isol_set_quiesce(QV));
+	ASSERT_EQ(0, isol_activate_oneshot(Q, QV));
+	ASSERT_EQ(0, isol_get_state(&before));
+	ASSERT_EQ(0, isol_activate(Q));	/* clears the one-shot mask only */
+	ASSERT_EQ(0, isol_get_state(&after));
+	EXPECT_EQ(QV, before.oneshot);
+	EXPECT_EQ(0, after.oneshot);
+	EXPECT_FALSE(isol_state_eq(&before, &after));
+}
+
 TEST(deactivate_without_state_is_a_no_op)
 {
 	struct isol_state s;
@@ -165,7 +239,8 @@ TEST(set_from_read_only_memory)
 
 /* ---- Errors: exact errno, and nothing changed ---- */
 
-enum setup { EMPTY, CONFIGURED, ACTIVE };
+/* ONESHOT: active, with a nonzero one-shot mask (ISOL_F_QUIESCE_VMSTATS). */
+enum setup { EMPTY, CONFIGURED, ACTIVE, ONESHOT };
 
 struct ctx {
 	void *unmapped;		/* a page that is not mapped */
@@ -188,7 +263,7 @@ static void ctx_init(struct __test_metadata *_metadata, struct ctx *c, enum setu
 	ASSERT_NE(MAP_FAILED, c->unmapped);
 	ASSERT_EQ(0, munmap(c->unmapped, 4096));
 	c->q = Q;
-	c->bad_feat = 1ULL << 1;
+	c->bad_feat = BAD_BIT;
 	c->q_and_bad = Q | (1ULL << 63);
 	c->qc.quiesce_mask = QV;
 	c->ac.quiesce_oneshot_mask = QV;
@@ -196,8 +271,10 @@ static void ctx_init(struct __test_metadata *_metadata, struct ctx *c, enum setu
 		ASSERT_EQ(0, isol_set_quiesce(QV));
 		ASSERT_EQ(0, isol_set_inherit(ISOL_INHERIT_CONF));
 	}
-	if (setup >= ACTIVE)
+	if (setup == ACTIVE)
 		ASSERT_EQ(0, isol_activate(Q));
+	if (setup == ONESHOT)
+		ASSERT_EQ(0, isol_activate_oneshot(Q, QV));
 }
 
 #define L(x) ((unsigned long)(x))
@@ -205,18 +282,27 @@ static void ctx_init(struct __test_metadata *_metadata, struct ctx *c, enum setu
 /*
  * ERR(name, setup, errno, prepare, call): in state @setup, after the
  * statements @prepare on the context `c`, @call must fail with @errno and
- * leave the state unchanged.
+ * leave the state unchanged: every field, the one-shot mask included.
+ * ERR_NEEDS() also skips unless the kernel supports the quiesce bits
+ * @needs.
  */
 #define ERR(name, setup, err, prepare, call)				\
+	ERR_NEEDS(name, 0, setup, err, prepare, call)
+
+#define ERR_NEEDS(name, needs, setup, err, prepare, call)		\
 TEST(err_##name)							\
 {									\
 	struct isol_state before, after;				\
 	struct ctx c;							\
 	long ret;							\
 									\
+	if ((isol_supported_quiesce_bits() & (needs)) != (needs))	\
+		SKIP(return, NEEDS_LRU);				\
 	ctx_init(_metadata, &c, setup);					\
 	prepare;							\
 	ASSERT_EQ(0, isol_get_state(&before));				\
+	if ((setup) == ONESHOT)						\
+		ASSERT_EQ(QV, before.oneshot);				\
 	errno = 0;							\
 	ret = call;							\
 	EXPECT_EQ(-1, ret);						\
@@ -232,7 +318,7 @@ TEST(err_##name)							\
 /* PR_ISOL_FEAT_GET */
 ERR(feat_get_arg4, EMPTY, EINVAL, NOP, prctl(PR_ISOL_FEAT_GET, 0, &c.u64, 1, 0))
 ERR(feat_get_arg5, EMPTY, EINVAL, NOP, prctl(PR_ISOL_FEAT_GET, 0, &c.u64, 0, 1))
-ERR(feat_get_unknown_feat, EMPTY, EINVAL, NOP, prctl(PR_ISOL_FEAT_GET, 2, &c.ext, 0, 0))
+ERR(feat_get_unknown_feat, EMPTY, EINVAL, NOP, prctl(PR_ISOL_FEAT_GET, BAD_BIT, &c.ext, 0, 0))
 ERR(feat_get_high_feat, EMPTY, EINVAL, NOP, prctl(PR_ISOL_FEAT_GET, 1UL << 63, &c.ext, 0, 0))
 ERR(feat_get_null, EMPTY, EFAULT, NOP, prctl(PR_ISOL_FEAT_GET, 0, NULL, 0, 0))
 ERR(feat_get_unmapped, EMPTY, EFAULT, NOP, prctl(PR_ISOL_FEAT_GET, 0, c.unmapped, 0, 0))
@@ -245,7 +331,7 @@ ERR(cfg_get_arg5, CONFIGURED, EINVAL, NOP, prctl(PR_ISOL_CFG_GET, I_CFG_FEAT, 0,
 ERR(cfg_get_unknown_what, CONFIGURED, EINVAL, NOP, prctl(PR_ISOL_CFG_GET, 3, 0, &c.u64, 0))
 ERR(cfg_get_what_zero, CONFIGURED, EINVAL, NOP, prctl(PR_ISOL_CFG_GET, 0, 0, &c.u64, 0))
 ERR(cfg_get_unknown_feature, CONFIGURED, EINVAL, NOP,
-    prctl(PR_ISOL_CFG_GET, I_CFG_FEAT, 2, &c.qc, 0))
+    prctl(PR_ISOL_CFG_GET, I_CFG_FEAT, BAD_BIT, &c.qc, 0))
 ERR(cfg_get_inherit_arg3, CONFIGURED, EINVAL, NOP,
     prctl(PR_ISOL_CFG_GET, I_CFG_INHERIT, 1, &c.ic, 0))
 ERR(cfg_get_feat_null, CONFIGURED, EFAULT, NOP, prctl(PR_ISOL_CFG_GET, I_CFG_FEAT, 0, NULL, 0))
@@ -267,14 +353,14 @@ ERR(cfg_set_unknown_what, EMPTY, EINVAL, NOP, prctl(PR_ISOL_CFG_SET, 3, Q, &c.qc
 ERR(cfg_set_feature_zero, EMPTY, EINVAL, NOP,
     prctl(PR_ISOL_CFG_SET, I_CFG_FEAT, 0, &c.qc, 0))
 ERR(cfg_set_unknown_feature, EMPTY, EINVAL, NOP,
-    prctl(PR_ISOL_CFG_SET, I_CFG_FEAT, 2, &c.qc, 0))
+    prctl(PR_ISOL_CFG_SET, I_CFG_FEAT, BAD_BIT, &c.qc, 0))
 ERR(cfg_set_quiesce_flags, EMPTY, EINVAL, c.qc.flags = 1,
     prctl(PR_ISOL_CFG_SET, I_CFG_FEAT, Q, &c.qc, 0))
 ERR(cfg_set_quiesce_pad_first, EMPTY, EINVAL, c.qc.pad[0] = 1,
     prctl(PR_ISOL_CFG_SET, I_CFG_FEAT, Q, &c.qc, 0))
 ERR(cfg_set_quiesce_pad_last, CONFIGURED, EINVAL, c.qc.pad[5] = 1ULL << 63,
     prctl(PR_ISOL_CFG_SET, I_CFG_FEAT, Q, &c.qc, 0))
-ERR(cfg_set_quiesce_unknown_bit, EMPTY, EINVAL, c.qc.quiesce_mask = 1ULL << 1,
+ERR(cfg_set_quiesce_unknown_bit, EMPTY, EINVAL, c.qc.quiesce_mask = BAD_BIT,
     prctl(PR_ISOL_CFG_SET, I_CFG_FEAT, Q, &c.qc, 0))
 ERR(cfg_set_quiesce_unknown_high_bit, CONFIGURED, EINVAL, c.qc.quiesce_mask = QV | 1ULL << 63,
     prctl(PR_ISOL_CFG_SET, I_CFG_FEAT, Q, &c.qc, 0))
@@ -324,12 +410,26 @@ ERR(activate_set_ctl_flags, CONFIGURED, EINVAL, c.ac.flags = 1,
     prctl(PR_ISOL_ACTIVATE_SET, &c.q, &c.ac, 0, 0))
 ERR(activate_set_ctl_pad, CONFIGURED, EINVAL, c.ac.pad[3] = 1,
     prctl(PR_ISOL_ACTIVATE_SET, &c.q, &c.ac, 0, 0))
-ERR(activate_set_oneshot_unknown_bit, CONFIGURED, EINVAL, c.ac.quiesce_oneshot_mask = 1ULL << 1,
+ERR(activate_set_oneshot_unknown_bit, CONFIGURED, EINVAL, c.ac.quiesce_oneshot_mask = BAD_BIT,
     prctl(PR_ISOL_ACTIVATE_SET, &c.q, &c.ac, 0, 0))
-ERR(activate_set_oneshot_not_subset, CONFIGURED, EINVAL,
+ERR(activate_set_oneshot_unknown_high_bit, CONFIGURED, EINVAL,
     c.ac.quiesce_oneshot_mask = QV | 1ULL << 40,
     prctl(PR_ISOL_ACTIVATE_SET, &c.q, &c.ac, 0, 0))
+/*
+ * A known bit that is not in the configured quiesce_mask: with only one
+ * quiesce bit, a nonzero quiesce_mask contains every known bit, so this
+ * needs the second one.
+ */
+ERR_NEEDS(activate_set_oneshot_not_subset, QL, CONFIGURED, EINVAL,
+	  c.ac.quiesce_oneshot_mask = QL,
+	  prctl(PR_ISOL_ACTIVATE_SET, &c.q, &c.ac, 0, 0))
+ERR_NEEDS(activate_set_oneshot_not_subset_of_both, QL, ONESHOT, EINVAL,
+	  c.ac.quiesce_oneshot_mask = QV | QL,
+	  prctl(PR_ISOL_ACTIVATE_SET, &c.q, &c.ac, 0, 0))
+/* A nonzero one-shot mask without ISOL_F_QUIESCE in the new mask. */
 ERR(activate_set_ctl_without_quiesce, ACTIVE, EINVAL, c.u64 = 0,
+    prctl(PR_ISOL_ACTIVATE_SET, &c.u64, &c.ac, 0, 0))
+ERR(activate_set_ctl_without_quiesce_configured, CONFIGURED, EINVAL, c.u64 = 0,
     prctl(PR_ISOL_ACTIVATE_SET, &c.u64, &c.ac, 0, 0))
 ERR(activate_set_null_mask, ACTIVE, EFAULT, NOP, prctl(PR_ISOL_ACTIVATE_SET, NULL, 0, 0, 0))
 ERR(activate_set_unmapped_mask, CONFIGURED, EFAULT, NOP,
@@ -340,5 +440,35 @@ ERR(activate_set_unmapped_ctl, CONFIGURED, EFAULT, NOP,
 /* The state after a failed call is the state before, also when active. */
 ERR(cfg_set_bad_pad_while_active, ACTIVE, EINVAL, c.qc.pad[2] = 7,
     prctl(PR_ISOL_CFG_SET, I_CFG_FEAT, Q, &c.qc, 0))
+
+/*
+ * ... and with a one-shot mask set, which a failed call must keep: above
+ * all a failed ACTIVATE_SET, the call that sets and clears it.
+ */
+ERR(oneshot_cfg_set_quiesce_zero, ONESHOT, EBUSY, c.qc.quiesce_mask = 0,
+    prctl(PR_ISOL_CFG_SET, I_CFG_FEAT, Q, &c.qc, 0))
+ERR(oneshot_cfg_set_quiesce_pad, ONESHOT, EINVAL, c.qc.pad[2] = 7,
+    prctl(PR_ISOL_CFG_SET, I_CFG_FEAT, Q, &c.qc, 0))
+ERR(oneshot_cfg_set_inherit_active_without_conf, ONESHOT, EINVAL,
+    c.ic.inherit_mask = ISOL_INHERIT_ACTIVE,
+    prctl(PR_ISOL_CFG_SET, I_CFG_INHERIT, 0, &c.ic, 0))
+ERR(oneshot_activate_set_arg4, ONESHOT, EINVAL, NOP, prctl(PR_ISOL_ACTIVATE_SET, &c.q, 0, 1, 0))
+ERR(oneshot_activate_set_unknown_feature, ONESHOT, EINVAL, NOP,
+    prctl(PR_ISOL_ACTIVATE_SET, &c.bad_feat, 0, 0, 0))
+ERR(oneshot_activate_set_ctl_flags, ONESHOT, EINVAL, c.ac.flags = 1,
+    prctl(PR_ISOL_ACTIVATE_SET, &c.q, &c.ac, 0, 0))
+ERR(oneshot_activate_set_ctl_pad, ONESHOT, EINVAL, c.ac.pad[5] = 1,
+    prctl(PR_ISOL_ACTIVATE_SET, &c.q, &c.ac, 0, 0))
+ERR(oneshot_activate_set_oneshot_unknown_bit, ONESHOT, EINVAL,
+    c.ac.quiesce_oneshot_mask = BAD_BIT,
+    prctl(PR_ISOL_ACTIVATE_SET, &c.q, &c.ac, 0, 0))
+ERR(oneshot_activate_set_ctl_without_quiesce, ONESHOT, EINVAL, c.u64 = 0,
+    prctl(PR_ISOL_ACTIVATE_SET, &c.u64, &c.ac, 0, 0))
+ERR(oneshot_activate_set_null_mask, ONESHOT, EFAULT, NOP,
+    prctl(PR_ISOL_ACTIVATE_SET, NULL, 0, 0, 0))
+ERR(oneshot_activate_set_unmapped_ctl, ONESHOT, EFAULT, NOP,
+    prctl(PR_ISOL_ACTIVATE_SET, &c.q, c.unmapped, 0, 0))
+ERR(oneshot_activate_set_read_only_zero_ctl_bad_mask, ONESHOT, EINVAL, NOP,
+    prctl(PR_ISOL_ACTIVATE_SET, &c.q_and_bad, c.ro, 0, 0))
 
 TEST_HARNESS_MAIN

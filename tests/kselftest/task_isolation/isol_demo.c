@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Demonstration for `make demo`: what the prctls report, then a user-space
- * loop on a housekeeping CPU after counter-changing syscalls, without and
- * with quiescing, and the vmstat_update interruptions each run saw.
+ * loop on a housekeeping CPU (by default the one isol_common.h picks: CPU
+ * 2 on the QEMU runner) after counter-changing syscalls, without and with
+ * quiescing, and the vmstat_update interruptions each run saw.
  *
  *   isol_demo [CPU [SECONDS]]
  */
@@ -31,7 +32,7 @@ static int report(void)
 
 int main(int argc, char **argv)
 {
-	int cpu = argc > 1 ? atoi(argv[1]) : HOUSEKEEPING_CPU;
+	int cpu = argc > 1 ? atoi(argv[1]) : isol_housekeeping_cpu();
 	double secs = argc > 2 ? atof(argv[2]) : 5;
 	int off, on;
 

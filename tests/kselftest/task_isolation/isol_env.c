@@ -1,53 +1,52 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The test environment the other task isolation tests rely on: enough
- * CPUs, CPU 1 isolated and nohz_full, tracefs with the workqueue events,
- * and a kernel that knows the PR_ISOL_* prctls.
+ * The test environment the other task isolation tests rely on: an
+ * isolated CPU that is also nohz_full, a housekeeping CPU (both read from
+ * /sys/devices/system/cpu, isol_common.h), tracefs with the workqueue
+ * events, and a kernel that knows the PR_ISOL_* prctls. The QEMU runner
+ * boots with isolcpus=nohz,domain,1 nohz_full=1 on 3 CPUs: CPU 1 is the
+ * isolated one and CPU 2 the housekeeping one.
  */
 #include "isol_common.h"
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include "../kselftest_harness.h"
 
-static int read_file(const char *path, char *buf, size_t size)
+TEST(housekeeping_cpu)
 {
-	ssize_t n;
-	int fd;
+	int cpu = isol_housekeeping_cpu();
 
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = 0;
-	if (n && buf[n - 1] == '\n')
-		buf[n - 1] = 0;
-	return 0;
+	TH_LOG("housekeeping CPU: %d of %ld online", cpu, sysconf(_SC_NPROCESSORS_ONLN));
+	EXPECT_LE(0, cpu) {
+		TH_LOG(ISOL_NO_HOUSEKEEPING_CPU);
+	}
 }
 
-TEST(three_cpus_online)
+TEST(isolated_cpu_is_nohz_full)
 {
-	EXPECT_GE(sysconf(_SC_NPROCESSORS_ONLN), 3);
-}
+	int cpu = isol_isolated_cpu();
+	cpu_set_t nohz;
 
-TEST(cpu1_is_nohz_full_and_isolated)
-{
-	char buf[64];
-
-	ASSERT_EQ(0, read_file("/sys/devices/system/cpu/nohz_full", buf, sizeof(buf)));
-	EXPECT_STREQ("1", buf);
-	ASSERT_EQ(0, read_file("/sys/devices/system/cpu/isolated", buf, sizeof(buf)));
-	EXPECT_STREQ("1", buf);
+	if (cpu < 0)
+		SKIP(return, ISOL_NO_ISOLATED_CPU);
+	isol_cpulist("nohz_full", &nohz);
+	TH_LOG("isolated CPU: %d (nohz_full: %s)", cpu, CPU_ISSET(cpu, &nohz) ? "yes" : "no");
+	EXPECT_TRUE(CPU_ISSET(cpu, &nohz)) {
+		TH_LOG("boot with nohz_full=%d too", cpu);
+	}
+	EXPECT_NE(cpu, isol_housekeeping_cpu());
 }
 
 TEST(tracefs_has_workqueue_events)
 {
+	char path[96];
 	struct stat st;
+	int cpu = isol_housekeeping_cpu();
 
+	ASSERT_LE(0, cpu);
+	snprintf(path, sizeof(path), "/sys/kernel/tracing/per_cpu/cpu%d/trace", cpu);
 	ASSERT_EQ(0, stat("/sys/kernel/tracing/events/workqueue/workqueue_execute_start/enable", &st));
-	ASSERT_EQ(0, stat("/sys/kernel/tracing/per_cpu/cpu2/trace", &st));
+	ASSERT_EQ(0, stat(path, &st));
 	ASSERT_EQ(0, stat("/sys/kernel/tracing/trace_marker", &st));
 }
 

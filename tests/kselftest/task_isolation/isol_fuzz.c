@@ -18,10 +18,14 @@
  * structure, and the state afterwards. The model also checks that each
  * thread's state is its own: it only follows the thread's own calls.
  *
- * Where several errors apply, the model uses one precedence: the
- * must-be-zero arguments, then the selectors (feat, what, arg3), then
- * copying in (EFAULT), then the structure's flags and padding, then the
- * masks and the state rules; a GET copies out last (EFAULT).
+ * Where several errors apply, the contract sets no order between the
+ * checks (SPEC section 3): the model computes the set of errnos of every
+ * fault the call has and accepts any of them, and a call without fault
+ * must succeed. A fault is only counted where the kernel can see it: the
+ * contents of a structure it cannot read have none, and a pointer only
+ * faults for a valid selector, which gives the size to access. A GET that
+ * fails with EFAULT may have written part of its value; one that fails
+ * otherwise has written nothing.
  *
  * Configuration, from arguments (before the harness's own) or environment:
  *   --seed=N     ISOL_FUZZ_SEED     default: from the clock, printed
@@ -255,14 +259,40 @@ struct call {
 	uint64_t a[5];		/* option (raw, 64 bits), arg2..arg5 */
 };
 
+/* The errnos a call may fail with, as a set. */
+#define E_INVAL		(1U << 0)
+#define E_FAULT		(1U << 1)
+#define E_BUSY		(1U << 2)
+
 struct pred {
-	long ret;
-	int err;
-	struct model next;
+	unsigned int errs;	/* every applicable fault; 0: must succeed */
+	struct model next;	/* the state after success */
 	uint64_t wptr;		/* GET: where it writes, wlen bytes of wbuf */
 	size_t wlen;
+	bool wknown;		/* wbuf holds the value (a valid selector) */
 	unsigned char wbuf[64];
 };
+
+static unsigned int err_bit(int err)
+{
+	switch (err) {
+	case EINVAL:	return E_INVAL;
+	case EFAULT:	return E_FAULT;
+	case EBUSY:	return E_BUSY;
+	}
+	return 0;
+}
+
+/* The errnos of @errs, for messages. */
+static const char *errs_name(unsigned int errs)
+{
+	static const char *const names[8] = {
+		"success", "EINVAL", "EFAULT", "EINVAL|EFAULT", "EBUSY",
+		"EINVAL|EBUSY", "EFAULT|EBUSY", "EINVAL|EFAULT|EBUSY",
+	};
+
+	return names[errs & 7];
+}
 
 static bool valid_option(int op)
 {
@@ -270,23 +300,22 @@ static bool valid_option(int op)
 	       op == PR_ISOL_ACTIVATE_GET || op == PR_ISOL_ACTIVATE_SET;
 }
 
-static void pred_err(struct pred *p, int err)
+/* A fault of the call: it must fail, with this errno or another fault's. */
+static void fault(struct pred *p, int err)
 {
-	p->ret = -1;
-	p->err = err;
+	p->errs |= err_bit(err);
 }
 
-/* A GET writes @n bytes at @ptr, or fails with EFAULT. */
+/* A GET writes @n bytes of @val at @ptr: a fault when it cannot. */
 static void pred_get(struct pred *p, const struct arena *a, uint64_t ptr,
 		     const void *val, size_t n)
 {
 	p->wptr = ptr;
 	p->wlen = n;
+	p->wknown = true;
 	memcpy(p->wbuf, val, n);
 	if (!accessible(a, ptr, n, true))
-		return pred_err(p, EFAULT);	/* may have written a part */
-	p->ret = 0;
-	p->err = 0;
+		fault(p, EFAULT);
 }
 
 /* A GET's buffer: whatever the outcome, nothing is written around it. */
@@ -306,7 +335,11 @@ static bool all_zero(const void *v, size_t n)
 	return true;
 }
 
-/* What the call must do to a task in state @m. */
+/*
+ * What the call must do to a task in state @m: the set of faults it has
+ * (each one's errno is a valid outcome), or, without any, the state after
+ * it and the bytes a GET writes.
+ */
 static void predict(const struct model *m, const struct call *c,
 		    const struct arena *a, struct pred *p)
 {
@@ -316,7 +349,7 @@ static void predict(const struct model *m, const struct call *c,
 	memset(p, 0, sizeof(*p));
 	p->next = *m;
 	if (!valid_option(op))
-		return pred_err(p, EINVAL);
+		return fault(p, EINVAL);
 
 	switch (op) {
 	case PR_ISOL_FEAT_GET: {
@@ -327,12 +360,14 @@ static void predict(const struct model *m, const struct call *c,
 
 		pred_watch(p, a3, sizeof(ext));
 		if (a4 || a5)
-			return pred_err(p, EINVAL);
+			fault(p, EINVAL);
 		if (a2 == 0)
-			return pred_get(p, a, a3, &feat, sizeof(feat));
-		if (a2 != Q)
-			return pred_err(p, EINVAL);
-		return pred_get(p, a, a3, &ext, sizeof(ext));
+			pred_get(p, a, a3, &feat, sizeof(feat));
+		else if (a2 == Q)
+			pred_get(p, a, a3, &ext, sizeof(ext));
+		else
+			fault(p, EINVAL);
+		return;
 	}
 	case PR_ISOL_CFG_GET: {
 		struct task_isol_quiesce_control qc = { .quiesce_mask = m->quiesce };
@@ -341,30 +376,32 @@ static void predict(const struct model *m, const struct call *c,
 
 		pred_watch(p, a4, sizeof(qc));
 		if (a5)
-			return pred_err(p, EINVAL);
+			fault(p, EINVAL);
 		if (a2 == I_CFG_FEAT && a3 == 0)
-			return pred_get(p, a, a4, &conf, sizeof(conf));
-		if (a2 == I_CFG_FEAT && a3 == Q)
-			return pred_get(p, a, a4, &qc, sizeof(qc));
-		if (a2 == I_CFG_INHERIT && a3 == 0)
-			return pred_get(p, a, a4, &ic, sizeof(ic));
-		return pred_err(p, EINVAL);
+			pred_get(p, a, a4, &conf, sizeof(conf));
+		else if (a2 == I_CFG_FEAT && a3 == Q)
+			pred_get(p, a, a4, &qc, sizeof(qc));
+		else if (a2 == I_CFG_INHERIT && a3 == 0)
+			pred_get(p, a, a4, &ic, sizeof(ic));
+		else
+			fault(p, EINVAL);
+		return;
 	}
 	case PR_ISOL_CFG_SET:
 		if (a5)
-			return pred_err(p, EINVAL);
+			fault(p, EINVAL);
 		if (a2 == I_CFG_FEAT && a3 == Q) {
 			struct task_isol_quiesce_control qc;
 
 			if (!accessible(a, a4, sizeof(qc), false))
-				return pred_err(p, EFAULT);
+				return fault(p, EFAULT);
 			memcpy(&qc, (void *)(uintptr_t)a4, sizeof(qc));
 			if (qc.flags || !all_zero(qc.pad, sizeof(qc.pad)))
-				return pred_err(p, EINVAL);
+				fault(p, EINVAL);
 			if (qc.quiesce_mask & ~QV)
-				return pred_err(p, EINVAL);
+				fault(p, EINVAL);
 			if (!qc.quiesce_mask && (m->active & Q))
-				return pred_err(p, EBUSY);
+				fault(p, EBUSY);
 			p->next.quiesce = qc.quiesce_mask;
 			return;
 		}
@@ -372,50 +409,59 @@ static void predict(const struct model *m, const struct call *c,
 			struct task_isol_inherit_control ic;
 
 			if (!accessible(a, a4, sizeof(ic), false))
-				return pred_err(p, EFAULT);
+				return fault(p, EFAULT);
 			memcpy(&ic, (void *)(uintptr_t)a4, sizeof(ic));
 			if (!all_zero(ic.pad, sizeof(ic.pad)))
-				return pred_err(p, EINVAL);
+				fault(p, EINVAL);
 			if (ic.inherit_mask & ~(IC | IA))
-				return pred_err(p, EINVAL);
+				fault(p, EINVAL);
 			if ((ic.inherit_mask & IA) && !(ic.inherit_mask & IC))
-				return pred_err(p, EINVAL);
+				fault(p, EINVAL);
 			p->next.inherit = ic.inherit_mask;
 			return;
 		}
-		return pred_err(p, EINVAL);
+		return fault(p, EINVAL);
 	case PR_ISOL_ACTIVATE_GET:
 		pred_watch(p, a2, sizeof(m->active));
 		if (a3 || a4 || a5)
-			return pred_err(p, EINVAL);
+			fault(p, EINVAL);
 		return pred_get(p, a, a2, &m->active, sizeof(m->active));
 	case PR_ISOL_ACTIVATE_SET: {
-		struct task_isol_activate_control ac;
-		uint64_t mask;
+		struct task_isol_activate_control ac = { 0 };
+		bool mask_read = false, ctl_read = false;
+		uint64_t mask = 0;
 
 		if (a4 || a5)
-			return pred_err(p, EINVAL);
-		if (!accessible(a, a2, sizeof(mask), false))
-			return pred_err(p, EFAULT);
-		memcpy(&mask, (void *)(uintptr_t)a2, sizeof(mask));
-		if (a3) {
-			if (!accessible(a, a3, sizeof(ac), false))
-				return pred_err(p, EFAULT);
-			memcpy(&ac, (void *)(uintptr_t)a3, sizeof(ac));
-			if (ac.flags || !all_zero(ac.pad, sizeof(ac.pad)))
-				return pred_err(p, EINVAL);
+			fault(p, EINVAL);
+		if (accessible(a, a2, sizeof(mask), false)) {
+			memcpy(&mask, (void *)(uintptr_t)a2, sizeof(mask));
+			mask_read = true;
+		} else {
+			fault(p, EFAULT);
 		}
-		if (mask & ~Q)
-			return pred_err(p, EINVAL);
-		if (mask & ~m_configured(m))
-			return pred_err(p, EINVAL);
-		if (a3 && !(mask & Q))
-			return pred_err(p, EINVAL);
-		if (a3 && ((ac.quiesce_oneshot_mask & ~QV) ||
-			   (ac.quiesce_oneshot_mask & ~m->quiesce)))
-			return pred_err(p, EINVAL);
+		if (a3 && accessible(a, a3, sizeof(ac), false)) {
+			memcpy(&ac, (void *)(uintptr_t)a3, sizeof(ac));
+			ctl_read = true;
+		} else if (a3) {
+			fault(p, EFAULT);
+		}
+		if (mask_read && (mask & ~Q))
+			fault(p, EINVAL);
+		if (mask_read && (mask & ~m_configured(m)))
+			fault(p, EINVAL);
+		if (ctl_read) {
+			uint64_t os = ac.quiesce_oneshot_mask;
+
+			if (ac.flags || !all_zero(ac.pad, sizeof(ac.pad)))
+				fault(p, EINVAL);
+			/* A zero one-shot mask is "no one-shot", with any mask. */
+			if (os && mask_read && !(mask & Q))
+				fault(p, EINVAL);
+			if ((os & ~QV) || (os & ~m->quiesce))
+				fault(p, EINVAL);
+		}
 		p->next.active = mask;
-		p->next.oneshot = a3 ? ac.quiesce_oneshot_mask : 0;
+		p->next.oneshot = ctl_read ? ac.quiesce_oneshot_mask : 0;
 		return;
 	}
 	}
@@ -603,25 +649,27 @@ static void gen_call(uint64_t *rs, const struct arena *a, struct call *c)
 
 /* Outcomes of the fuzzed calls: success, EINVAL, EFAULT, EBUSY. */
 struct outcomes {
-	long ok, einval, efault, ebusy, set_ok;
+	long ok, einval, efault, ebusy, set_ok, multi;
 };
 
-static void count(struct outcomes *o, const struct call *c, const struct pred *p)
+static void count(struct outcomes *o, const struct call *c, const struct pred *p, int err)
 {
 	int op = (int)(uint32_t)c->a[0];
 
 	if (!o)
 		return;
-	if (!p->ret) {
+	if (!p->errs) {
 		o->ok++;
 		o->set_ok += op == PR_ISOL_CFG_SET || op == PR_ISOL_ACTIVATE_SET;
-	} else if (p->err == EINVAL) {
+	} else if (err == EINVAL) {
 		o->einval++;
-	} else if (p->err == EFAULT) {
+	} else if (err == EFAULT) {
 		o->efault++;
 	} else {
 		o->ebusy++;
 	}
+	/* Calls where the contract allowed more than one errno. */
+	o->multi += (p->errs & (p->errs - 1)) != 0;
 }
 
 
@@ -663,10 +711,10 @@ static void describe(char *buf, size_t size, const char *what, long n,
 	snprintf(buf, size,
 		 "%s at call %ld: prctl(%s=%#" PRIx64 ", %#" PRIx64 ", %#" PRIx64
 		 ", %#" PRIx64 ", %#" PRIx64 ") in state q=%#" PRIx64 " act=%#" PRIx64
-		 " os=%#" PRIx64 " inh=%#x: expected %ld/%s, got %ld/%s",
+		 " os=%#" PRIx64 " inh=%#x: expected %s, got %ld/%s",
 		 what, n, op_name(c->a[0]), c->a[0], c->a[1], c->a[2], c->a[3], c->a[4],
 		 m->quiesce, m->active, m->oneshot, m->inherit,
-		 p->ret, p->ret ? strerror(p->err) : "-", ret, ret ? strerror(err) : "-");
+		 p->errs ? errs_name(p->errs) : "0", ret, ret ? strerror(err) : "-");
 }
 
 /*
@@ -696,7 +744,8 @@ static int fuzz_one(uint64_t *rs, const struct arena *a, struct model *m, long n
 	errno = 0;
 	ret = syscall(SYS_prctl, c.a[0], c.a[1], c.a[2], c.a[3], c.a[4]);
 	err = ret ? errno : 0;
-	if (ret != p.ret || err != p.err) {
+	/* No fault: success. Faults: -1 with the errno of any of them. */
+	if (p.errs ? ret != -1 || !(err_bit(err) & p.errs) : ret != 0) {
 		describe(fail, size, "wrong result", n, &c, m, &p, ret, err);
 		return -1;
 	}
@@ -710,7 +759,7 @@ static int fuzz_one(uint64_t *rs, const struct arena *a, struct model *m, long n
 			v = *(unsigned char *)(uintptr_t)q;
 			want = inside && !ret ? p.wbuf[q - p.wptr] : fill;
 			/* A GET that faulted may have written part of its value. */
-			if (v == want || (inside && ret && p.err == EFAULT &&
+			if (v == want || (inside && ret && err == EFAULT && p.wknown &&
 					  v == p.wbuf[q - p.wptr]))
 				continue;
 			describe(fail, size, "wrong bytes", n, &c, m, &p, ret, err);
@@ -721,8 +770,9 @@ static int fuzz_one(uint64_t *rs, const struct arena *a, struct model *m, long n
 			return -1;
 		}
 	}
-	*m = p.next;
-	count(o, &c, &p);
+	if (!ret)
+		*m = p.next;
+	count(o, &c, &p, err);
 	return 0;
 }
 
@@ -1064,6 +1114,7 @@ TEST_F_TIMEOUT(fuzz, prctl_model, 3000)
 		out.einval += w->out.einval;
 		out.efault += w->out.efault;
 		out.ebusy += w->out.ebusy;
+		out.multi += w->out.multi;
 		EXPECT_STREQ("", w->fail) {
 			TH_LOG("thread %d (seed %" PRIu64 "): %s", i, opt_seed, w->fail);
 		}
@@ -1077,8 +1128,8 @@ TEST_F_TIMEOUT(fuzz, prctl_model, 3000)
 	TH_LOG("%ld fuzzed prctl calls in %.1f s (%.0f/s) on %d threads, %ld state-check calls, %ld+%ld forks (fuzzers+forker, each checking its inheritance), %ld+%ld migrations",
 	       total, t1 - t0, total / (t1 - t0), opt_threads, checks, forks, forker.w.forks,
 	       migrations, forker.w.migrations);
-	TH_LOG("outcomes: %ld succeeded (%ld of them SETs), %ld EINVAL, %ld EFAULT, %ld EBUSY",
-	       out.ok, out.set_ok, out.einval, out.efault, out.ebusy);
+	TH_LOG("outcomes: %ld succeeded (%ld of them SETs), %ld EINVAL, %ld EFAULT, %ld EBUSY; %ld calls had faults of more than one errno",
+	       out.ok, out.set_ok, out.einval, out.efault, out.ebusy, out.multi);
 	EXPECT_EQ(opt_calls, total);
 	EXPECT_GT(forker.w.forks, 0);
 

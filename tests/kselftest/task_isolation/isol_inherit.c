@@ -190,12 +190,15 @@ TEST_F(inherit, active_copies_everything)
 /* A child with inherited activation quiesces on its first return, as the parent would. */
 TEST(active_child_quiesces_on_first_return)
 {
+	int cpu = isol_isolated_cpu();
 	long before, after;
 	int fd[2], status;
 	pid_t pid;
 
-	if (pin_to_cpu(ISOLATED_CPU))
-		SKIP(return, "cannot run on CPU %d", ISOLATED_CPU);
+	if (cpu < 0)
+		SKIP(return, ISOL_NO_ISOLATED_CPU);
+	if (pin_to_cpu(cpu))
+		SKIP(return, "cannot run on CPU %d", cpu);
 	configure(_metadata, ISOL_INHERIT_CONF | ISOL_INHERIT_ACTIVE, 1);
 	ASSERT_EQ(0, pipe(fd));
 	pid = fork();
@@ -317,15 +320,6 @@ static int fork_exit_loop(int n)
 	return 0;
 }
 
-/*
- * kmalloc-32 objects once RCU-deferred task frees have settled (and,
- * with KASAN, the quarantine of freed objects has been emptied).
- */
-static long settled_objects(void)
-{
-	return leak_settled_objects("kmalloc-32");
-}
-
 FIXTURE(leak) {
 };
 
@@ -339,22 +333,24 @@ FIXTURE_TEARDOWN(leak)
 
 /*
  * Children that exit with active, inherited state leave nothing behind.
- * Each state is one kmalloc-32 object; 4000 leaked states would add 4000
+ * Each state is one object of the cache LEAK_FIND_STATE_CACHE() finds (and
+ * checks that it counts live states); 4000 leaked states would add 4000
  * active objects. Allow for unrelated noise well below that. A fixture
  * only for the timeout: 4500 forks take minutes on the debug kernel.
  */
 TEST_F_TIMEOUT(leak, no_leak_over_fork_exit_cycles, 900)
 {
+	struct leak_state_cache c;
 	long before, after;
 
-	if (leak_slab_objects("kmalloc-32") < 0)
-		SKIP(return, "no kmalloc-32 in /proc/slabinfo (needs CONFIG_SLUB_DEBUG)");
+	LEAK_FIND_STATE_CACHE(&c);
 	configure(_metadata, ISOL_INHERIT_CONF | ISOL_INHERIT_ACTIVE, 1);
 	ASSERT_EQ(0, fork_exit_loop(500));
-	before = settled_objects();
+	/* Once RCU-deferred task frees (and KASAN's quarantine) have settled. */
+	before = leak_settled_objects(c.name);
 	ASSERT_EQ(0, fork_exit_loop(4000));
-	after = settled_objects();
-	TH_LOG("kmalloc-32 active objects: %ld -> %ld over 4000 forks", before, after);
+	after = leak_settled_objects(c.name);
+	TH_LOG("%s active objects: %ld -> %ld over 4000 forks", c.name, before, after);
 	EXPECT_LT(after - before, 400);
 }
 

@@ -1,15 +1,26 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Leak checks for the task isolation selftests: slab object counts (the
- * per-task state is one kmalloc-32 object) and kmemleak.
+ * Leak checks for the task isolation selftests: slab object counts and
+ * kmemleak.
+ *
+ * The per-task state is one slab object, but which cache it lands in
+ * depends on the kernel: its size, and its GFP_KERNEL_ACCOUNT, which puts
+ * it in kmalloc-cg-<size> on kernels with CONFIG_MEMCG and in
+ * kmalloc-<size> without. So the cache is found at run time, by growing
+ * the number of live states by a known amount (leak_find_state_cache()),
+ * and every leak check counts that cache.
  */
 #ifndef ISOL_LEAK_H
 #define ISOL_LEAK_H
 
+#include <dirent.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/wait.h>
+#include "isol_common.h"
 
 #define KMEMLEAK	"/sys/kernel/debug/kmemleak"
 
@@ -35,7 +46,7 @@ static inline long leak_slab_objects(const char *cache)
  */
 static inline void leak_slab_shrink(const char *cache)
 {
-	char path[128];
+	char path[320];
 	FILE *f;
 
 	snprintf(path, sizeof(path), "/sys/kernel/slab/%s/shrink", cache);
@@ -62,6 +73,198 @@ static inline long leak_settled_objects(const char *cache)
 	}
 	return cur;
 }
+
+/* ---- Finding the cache of the per-task state ---- */
+
+#define LEAK_MAX_CACHES	512
+#define LEAK_STATES	128	/* live states the search creates */
+
+struct leak_slabs {
+	int n;
+	char name[LEAK_MAX_CACHES][64];
+	long active[LEAK_MAX_CACHES];
+};
+
+/* Every cache's active objects from /proc/slabinfo; 0 or -1. */
+static inline int leak_slab_snapshot(struct leak_slabs *s)
+{
+	char line[512];
+	FILE *f = fopen("/proc/slabinfo", "r");
+
+	s->n = 0;
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f) && s->n < LEAK_MAX_CACHES)
+		if (line[0] != '#' &&
+		    sscanf(line, "%63s %ld", s->name[s->n], &s->active[s->n]) == 2)
+			s->n++;
+	fclose(f);
+	return s->n ? 0 : -1;
+}
+
+/* Flushes every cache's per-CPU slabs, so that "active" means in use. */
+static inline void leak_shrink_all(void)
+{
+	struct dirent *d;
+	DIR *dir = opendir("/sys/kernel/slab");
+
+	if (!dir)
+		return;
+	while ((d = readdir(dir)))
+		if (d->d_name[0] != '.' && d->d_type != DT_LNK)
+			leak_slab_shrink(d->d_name);
+	closedir(dir);
+}
+
+static inline long leak_lookup(const struct leak_slabs *s, const char *cache)
+{
+	int i;
+
+	for (i = 0; i < s->n; i++)
+		if (!strcmp(s->name[i], cache))
+			return s->active[i];
+	return -1;
+}
+
+/* What leak_find_state_cache() found, for the log and the control. */
+struct leak_state_cache {
+	char name[64];
+	int states;		/* live states created */
+	long before, during;	/* the cache's active objects around it */
+	long plain_growth;	/* kmalloc-32's growth meanwhile (-1: none) */
+	char why[160];		/* when not found */
+};
+
+/*
+ * Finds the slab cache the per-task state lands in: forks LEAK_STATES
+ * children without state (call it before the caller configures
+ * inheritance), snapshots every cache, lets each child create its state
+ * with a PR_ISOL_CFG_SET, snapshots again while they all hold it, and
+ * takes the cache whose active objects grew by at least 90% of the
+ * number of states and closest to it. Also the positive control of the
+ * leak checks: while the states live, the cache must count them all
+ * (growth >= states), which is what a leak of that many states would
+ * look like. 0, or -1 with @c->why set.
+ */
+static inline int leak_find_state_cache(struct leak_state_cache *c)
+{
+	struct task_isol_quiesce_control qc = { .quiesce_mask = ISOL_F_QUIESCE_VMSTATS };
+	struct leak_slabs *s0, *s1;
+	int go[2], ack[2], hold[2], i, n = 0, best = -1, ret = -1;
+	long best_dist = 0, d;
+	pid_t pids[LEAK_STATES];
+	char ch;
+
+	memset(c, 0, sizeof(*c));
+	c->plain_growth = -1;
+	s0 = malloc(sizeof(*s0));
+	s1 = malloc(sizeof(*s1));
+	if (!s0 || !s1 || pipe(go) || pipe(ack) || pipe(hold)) {
+		snprintf(c->why, sizeof(c->why), "out of memory or pipes");
+		free(s0);
+		free(s1);
+		return -1;
+	}
+	for (n = 0; n < LEAK_STATES; n++) {
+		pids[n] = fork();
+		if (pids[n] < 0)
+			break;
+		if (!pids[n]) {
+			close(go[1]);
+			close(ack[0]);
+			close(hold[1]);
+			if (read(go[0], &ch, 1) != 1)
+				_exit(1);
+			ch = prctl(PR_ISOL_CFG_SET, I_CFG_FEAT, ISOL_F_QUIESCE, &qc, 0) ? 'e' : 'k';
+			if (write(ack[1], &ch, 1) != 1)
+				_exit(1);
+			/* Hold the state until the parent has counted it. */
+			while (read(hold[0], &ch, 1) > 0)
+				;
+			_exit(0);
+		}
+	}
+	close(go[0]);
+	close(ack[1]);
+	close(hold[0]);
+	if (n < LEAK_STATES) {
+		snprintf(c->why, sizeof(c->why), "fork: %s", strerror(errno));
+		goto out;
+	}
+	leak_shrink_all();
+	if (leak_slab_snapshot(s0)) {
+		snprintf(c->why, sizeof(c->why), "cannot read /proc/slabinfo (needs CONFIG_SLUB_DEBUG)");
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		if (write(go[1], "g", 1) != 1)
+			break;
+	for (i = 0; i < n; i++)
+		if (read(ack[0], &ch, 1) != 1 || ch != 'k')
+			break;
+	if (i < n) {
+		snprintf(c->why, sizeof(c->why), "a child's PR_ISOL_CFG_SET failed");
+		goto out;
+	}
+	leak_shrink_all();
+	if (leak_slab_snapshot(s1)) {
+		snprintf(c->why, sizeof(c->why), "cannot read /proc/slabinfo");
+		goto out;
+	}
+	for (i = 0; i < s1->n; i++) {
+		long b = leak_lookup(s0, s1->name[i]);
+
+		if (b < 0)
+			continue;
+		d = s1->active[i] - b;
+		if (d * 10 < n * 9)
+			continue;
+		if (best < 0 || labs(d - n) < best_dist) {
+			best = i;
+			best_dist = labs(d - n);
+		}
+	}
+	c->states = n;
+	if (leak_lookup(s0, "kmalloc-32") >= 0 && leak_lookup(s1, "kmalloc-32") >= 0)
+		c->plain_growth = leak_lookup(s1, "kmalloc-32") - leak_lookup(s0, "kmalloc-32");
+	if (best < 0) {
+		snprintf(c->why, sizeof(c->why),
+			 "no slab cache grew by %d objects while %d tasks held a state", n * 9 / 10, n);
+		goto out;
+	}
+	snprintf(c->name, sizeof(c->name), "%s", s1->name[best]);
+	c->before = leak_lookup(s0, c->name);
+	c->during = s1->active[best];
+	ret = 0;
+out:
+	close(go[1]);
+	close(ack[0]);
+	close(hold[1]);		/* the children exit */
+	for (i = 0; i < n; i++)
+		waitpid(pids[i], NULL, 0);
+	free(s0);
+	free(s1);
+	return ret;
+}
+
+/*
+ * In a kselftest_harness test: finds the state's cache into @c (struct
+ * leak_state_cache *), logs it, and checks the positive control. Skips
+ * the test when the kernel has no /proc/slabinfo.
+ */
+#define LEAK_FIND_STATE_CACHE(c) do {						\
+	if (access("/proc/slabinfo", R_OK))					\
+		SKIP(return, "no /proc/slabinfo (needs CONFIG_SLUB_DEBUG)");	\
+	ASSERT_EQ(0, leak_find_state_cache(c)) {				\
+		TH_LOG("finding the slab cache of the per-task state: %s", (c)->why); \
+	}									\
+	TH_LOG("per-task state cache: %s (%ld -> %ld active objects while %d tasks held a state; kmalloc-32 meanwhile %+ld)", \
+	       (c)->name, (c)->before, (c)->during, (c)->states, (c)->plain_growth); \
+	EXPECT_GE((c)->during - (c)->before, (c)->states) {			\
+		TH_LOG("positive control: %d live states must show as %d more objects in %s", \
+		       (c)->states, (c)->states, (c)->name);			\
+	}									\
+} while (0)
 
 static inline int leak_kmemleak_available(void)
 {

@@ -2,6 +2,9 @@
 /*
  * The effect of ISOL_F_QUIESCE_VMSTATS, seen from user space.
  *
+ * The CPUs are the system's (isol_common.h): the first isolated one, and
+ * a housekeeping one; CPUs 1 and 2 on the QEMU runner.
+ *
  * Visibility: on the isolated CPU nothing folds the per-CPU vmstat
  * differentials (vmstat_shepherd skips isolated CPUs), so after mlock() of
  * a few pages nr_mlock in /proc/vmstat only moves if the syscall's return
@@ -35,10 +38,13 @@ FIXTURE(isolated_cpu) {
 
 FIXTURE_SETUP(isolated_cpu)
 {
+	int cpu = isol_isolated_cpu();
+
 	page_size = sysconf(_SC_PAGESIZE);
-	if (pin_to_cpu(ISOLATED_CPU))
-		SKIP(return, "cannot run on CPU %d: boot with isolcpus=nohz,domain,1",
-		     ISOLATED_CPU);
+	if (cpu < 0)
+		SKIP(return, ISOL_NO_ISOLATED_CPU);
+	if (pin_to_cpu(cpu))
+		SKIP(return, "cannot run on the isolated CPU %d", cpu);
 	ASSERT_EQ(0, fold_now());
 	self->before = vmstat_read("nr_mlock");
 	ASSERT_GE(self->before, 0);
@@ -101,16 +107,49 @@ TEST_F(isolated_cpu, deactivation_stops_quiescing)
 	unlock_pages(p);
 }
 
-TEST_F(isolated_cpu, mask_change_while_active_applies_at_next_return)
+TEST_F(isolated_cpu, setting_the_same_mask_while_active_keeps_quiescing)
 {
 	void *p;
 
 	ASSERT_EQ(0, isol_activate(ISOL_F_QUIESCE));
-	/* Re-setting the (only) quiesce bit while active keeps quiescing. */
+	/* Re-setting the same quiesce mask while active keeps quiescing. */
 	ASSERT_EQ(0, isol_set_quiesce(ISOL_F_QUIESCE_VMSTATS));
 	p = mlock_pages();
 	ASSERT_NE(NULL, p);
 	EXPECT_EQ(self->before + PAGES, vmstat_read("nr_mlock"));
+	unlock_pages(p);
+}
+
+/*
+ * Changing quiesce_mask while active takes effect at the next return to
+ * user space, the CFG_SET's own (SPEC section 4). A change needs two
+ * quiesce bits: the task stays active throughout, with ISOL_F_QUIESCE_LRU
+ * alone, then with the vmstat bit added, then removed again.
+ */
+TEST_F(isolated_cpu, mask_change_while_active_applies_at_next_return)
+{
+	void *p;
+
+	if (!(isol_supported_quiesce_bits() & ISOL_F_QUIESCE_LRU))
+		SKIP(return, "needs a second quiesce bit (ISOL_F_QUIESCE_LRU, not supported by this kernel)");
+	ASSERT_EQ(0, isol_set_quiesce(ISOL_F_QUIESCE_LRU));
+	ASSERT_EQ(0, isol_activate(ISOL_F_QUIESCE));
+	p = mlock_pages();
+	ASSERT_NE(NULL, p);
+	/* Active, but the vmstat bit is not in the mask: nothing folds. */
+	EXPECT_EQ(self->before, vmstat_read("nr_mlock"));
+
+	/* Added while active: the CFG_SET's own return folds. */
+	ASSERT_EQ(0, isol_set_quiesce(ISOL_F_QUIESCE_LRU | ISOL_F_QUIESCE_VMSTATS));
+	EXPECT_EQ(self->before + PAGES, vmstat_read("nr_mlock"));
+	unlock_pages(p);
+	EXPECT_EQ(self->before, vmstat_read("nr_mlock"));
+
+	/* Removed while active: from the CFG_SET's return on, nothing folds. */
+	ASSERT_EQ(0, isol_set_quiesce(ISOL_F_QUIESCE_LRU));
+	p = mlock_pages();
+	ASSERT_NE(NULL, p);
+	EXPECT_EQ(self->before, vmstat_read("nr_mlock"));
 	unlock_pages(p);
 }
 
@@ -193,15 +232,19 @@ TEST_F(isolated_cpu, node_counters_stay_per_cpu_when_inactive)
 /* ---- vmstat_update interruptions on a housekeeping CPU ---- */
 
 FIXTURE(housekeeping_cpu) {
+	int cpu;
 };
 
 FIXTURE_SETUP(housekeeping_cpu)
 {
 	page_size = sysconf(_SC_PAGESIZE);
+	self->cpu = isol_housekeeping_cpu();
+	if (self->cpu < 0)
+		SKIP(return, ISOL_NO_HOUSEKEEPING_CPU);
 	if (access(TRACING "trace_marker", W_OK))
 		SKIP(return, "tracefs not mounted at " TRACING);
-	if (pin_to_cpu(HOUSEKEEPING_CPU))
-		SKIP(return, "cannot run on CPU %d", HOUSEKEEPING_CPU);
+	if (pin_to_cpu(self->cpu))
+		SKIP(return, "cannot run on CPU %d", self->cpu);
 	ASSERT_EQ(0, tracing_start());
 	/* Let work armed by earlier activity run out. */
 	sleep(3);
@@ -214,9 +257,9 @@ FIXTURE_TEARDOWN(housekeeping_cpu)
 
 TEST_F(housekeeping_cpu, vmstat_update_interrupts_without_quiescing)
 {
-	int n = dirty_then_spin(HOUSEKEEPING_CPU, 4, "off");
+	int n = dirty_then_spin(self->cpu, 4, "off");
 
-	TH_LOG("vmstat_update on CPU %d without quiescing: %d", HOUSEKEEPING_CPU, n);
+	TH_LOG("vmstat_update on CPU %d without quiescing: %d", self->cpu, n);
 	ASSERT_GE(n, 0);
 	EXPECT_GE(n, 1);
 }
@@ -227,8 +270,8 @@ TEST_F(housekeeping_cpu, vmstat_update_never_runs_with_quiescing)
 
 	ASSERT_EQ(0, isol_set_quiesce(ISOL_F_QUIESCE_VMSTATS));
 	ASSERT_EQ(0, isol_activate(ISOL_F_QUIESCE));
-	n = dirty_then_spin(HOUSEKEEPING_CPU, 4, "on");
-	TH_LOG("vmstat_update on CPU %d with quiescing: %d", HOUSEKEEPING_CPU, n);
+	n = dirty_then_spin(self->cpu, 4, "on");
+	TH_LOG("vmstat_update on CPU %d with quiescing: %d", self->cpu, n);
 	ASSERT_GE(n, 0);
 	EXPECT_EQ(0, n);
 }

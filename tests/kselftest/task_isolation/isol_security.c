@@ -13,9 +13,10 @@
  *  - a task cannot make another task's system calls slower: while one
  *    task quiesces, the syscall exit work (syscall_exit_work(), traced
  *    with the function tracer) and the quiescing (quiet_vmstat_sync())
- *    run for that task only, never for the others on the same CPU;
+ *    run for that task only, never for the others on the same CPU (one
+ *    test per function, each skipping alone where it cannot be traced);
  *  - the kernel memory a task can make the interface hold is bounded: one
- *    32-byte state per task, whatever it calls, and none for a task whose
+ *    state object per task, whatever it calls, and none for a task whose
  *    calls store nothing.
  */
 #include "isol_common.h"
@@ -351,6 +352,7 @@ struct racer {
 	pthread_t thread;
 	volatile pid_t tid;
 	int kind;
+	int cpu;
 	volatile int *go;
 	int err;
 	double cpu_ns;	/* thread CPU time per getpid() */
@@ -371,7 +373,7 @@ static void *racer_thread(void *arg)
 	int i;
 
 	r->tid = gettid_();
-	if (pin_to_cpu(HOUSEKEEPING_CPU))
+	if (pin_to_cpu(r->cpu))
 		r->err = 1;
 	if (r->kind != EMPTY && isol_set_quiesce(QV))
 		r->err = 2;
@@ -392,50 +394,75 @@ static void *racer_thread(void *arg)
  */
 struct trace_count {
 	pid_t tid;
-	long exit_work, quiesce;
+	long calls;
 };
 
-static void count_lines(char *trace, struct trace_count *c, int n)
+static void count_lines(char *trace, const char *func, struct trace_count *c, int n)
 {
-	char *line, *save, pat[32];
+	char *line, *save, pat[32], call[64];
 	int i;
 
+	snprintf(call, sizeof(call), ": %s <-", func);
 	for (line = strtok_r(trace, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		if (line[0] == '#')
 			continue;
 		for (i = 0; i < n; i++) {
 			snprintf(pat, sizeof(pat), "-%d ", c[i].tid);
-			if (!strstr(line, pat))
-				continue;
-			c[i].exit_work += !!strstr(line, ": syscall_exit_work <-");
-			c[i].quiesce += !!strstr(line, ": quiet_vmstat_sync <-");
+			if (strstr(line, pat))
+				c[i].calls += !!strstr(line, call);
 		}
 	}
 }
 
 FIXTURE(work) {
 	bool instance;
+	int cpu;
+};
+
+/*
+ * One variant per traced function, so that each skips alone: Linux 7.2
+ * inlines syscall_exit_work(), which the function tracer then cannot
+ * see, while quiet_vmstat_sync() stays traceable there.
+ */
+FIXTURE_VARIANT(work) {
+	const char *func;
+	const char *what;
+	const char *why;	/* what it takes to trace it */
+};
+
+FIXTURE_VARIANT_ADD(work, syscall_exit_work) {
+	.func = "syscall_exit_work",
+	.what = "the syscall exit work",
+	.why = "needs CONFIG_FUNCTION_TRACER and syscall_exit_work() out of line (Linux 7.2 inlines it)",
+};
+
+FIXTURE_VARIANT_ADD(work, quiet_vmstat_sync) {
+	.func = "quiet_vmstat_sync",
+	.what = "the quiescing",
+	.why = "needs CONFIG_FUNCTION_TRACER",
 };
 
 FIXTURE_SETUP(work)
 {
+	char filter[64];
 	int r;
 
+	self->cpu = isol_housekeeping_cpu();
+	if (self->cpu < 0)
+		SKIP(return, ISOL_NO_HOUSEKEEPING_CPU);
 	if (access(TRACE "/instances", W_OK))
 		SKIP(return, "no " TRACE "/instances (tracefs, CONFIG_FTRACE)");
 	rmdir(INSTANCE);
 	ASSERT_EQ(0, mkdir(INSTANCE, 0755));
 	self->instance = true;
-	/*
-	 * Fails (EINVAL) when either function cannot be traced: no function
-	 * tracer, or syscall_exit_work() inlined (as in Linux 7.2).
-	 */
-	r = write_str(INSTANCE "/set_ftrace_filter", "syscall_exit_work\nquiet_vmstat_sync\n");
+	/* Fails (EINVAL) when the function cannot be traced. */
+	snprintf(filter, sizeof(filter), "%s\n", variant->func);
+	r = write_str(INSTANCE "/set_ftrace_filter", filter);
 	if (r) {
 		rmdir(INSTANCE);
 		self->instance = false;
-		SKIP(return, "syscall_exit_work or quiet_vmstat_sync cannot be traced (%s): needs CONFIG_FUNCTION_TRACER and both out of line",
-		     strerror(-r));
+		SKIP(return, "%s() cannot be traced (%s): %s", variant->func, strerror(-r),
+		     variant->why);
 	}
 	ASSERT_EQ(0, write_str(INSTANCE "/buffer_size_kb", "4096"));
 	ASSERT_EQ(0, write_str(INSTANCE "/current_tracer", "function"));
@@ -454,7 +481,8 @@ FIXTURE_TEARDOWN(work)
  * Threads on the same CPU, one with quiescing active, one without state,
  * one configured but not active, and a forked process: each makes NCALLS
  * getpid() calls at the same time. Counted with the function tracer, the
- * exit work and the quiescing happen exactly for the active one.
+ * variant's function (the exit work, or the quiescing) runs exactly for
+ * the active one.
  */
 TEST_F_TIMEOUT(work, only_the_quiescing_task_pays, 300)
 {
@@ -463,7 +491,8 @@ TEST_F_TIMEOUT(work, only_the_quiescing_task_pays, 300)
 	volatile int *go;
 	char *trace;
 	int fd[2], status, i;
-	long n[NTASKS][2], child[2];
+	long n[NTASKS], child;
+	char stats_path[96];
 	ssize_t len, got;
 	pid_t pid;
 	int tfd;
@@ -475,13 +504,14 @@ TEST_F_TIMEOUT(work, only_the_quiescing_task_pays, 300)
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (!pid) {
-		struct racer cr = { .kind = EMPTY, .go = go };
+		struct racer cr = { .kind = EMPTY, .go = go, .cpu = self->cpu };
 
 		racer_thread(&cr);
 		_exit(cr.err);
 	}
 	for (i = 0; i < NTASKS; i++) {
 		r[i].kind = i;
+		r[i].cpu = self->cpu;
 		r[i].go = go;
 		ASSERT_EQ(0, pthread_create(&r[i].thread, NULL, racer_thread, &r[i]));
 	}
@@ -512,7 +542,8 @@ TEST_F_TIMEOUT(work, only_the_quiescing_task_pays, 300)
 	{
 		char stats[1024];
 
-		ASSERT_EQ(0, slurp(INSTANCE "/per_cpu/cpu2/stats", stats, sizeof(stats)));
+		snprintf(stats_path, sizeof(stats_path), INSTANCE "/per_cpu/cpu%d/stats", self->cpu);
+		ASSERT_EQ(0, slurp(stats_path, stats, sizeof(stats)));
 		EXPECT_NE(NULL, strstr(stats, "overrun: 0\n")) {
 			TH_LOG("trace buffer overrun, counts are void:\n%s", stats);
 		}
@@ -520,58 +551,56 @@ TEST_F_TIMEOUT(work, only_the_quiescing_task_pays, 300)
 	for (i = 0; i < NTASKS; i++)
 		tc[i].tid = r[i].tid;
 	tc[NTASKS].tid = pid;
-	count_lines(trace, tc, NTASKS + 1);
+	count_lines(trace, variant->func, tc, NTASKS + 1);
 	free(trace);
-	for (i = 0; i < NTASKS; i++) {
-		n[i][0] = tc[i].exit_work;
-		n[i][1] = tc[i].quiesce;
-	}
-	child[0] = tc[NTASKS].exit_work;
-	child[1] = tc[NTASKS].quiesce;
-	TH_LOG("syscall_exit_work/quiet_vmstat_sync calls during %d getpid() each: active %ld/%ld, no state %ld/%ld, configured only %ld/%ld, other process %ld/%ld",
-	       NCALLS, n[ACTIVE][0], n[ACTIVE][1], n[EMPTY][0], n[EMPTY][1],
-	       n[CONFIGURED][0], n[CONFIGURED][1], child[0], child[1]);
+	for (i = 0; i < NTASKS; i++)
+		n[i] = tc[i].calls;
+	child = tc[NTASKS].calls;
+	TH_LOG("%s() calls (%s) on CPU %d during %d getpid() each: active %ld, no state %ld, configured only %ld, other process %ld",
+	       variant->func, variant->what, self->cpu, NCALLS, n[ACTIVE], n[EMPTY],
+	       n[CONFIGURED], child);
 	TH_LOG("CPU time per getpid(): active %.0f ns, no state %.0f ns, configured only %.0f ns (information only: TCG timing is noisy)",
 	       r[ACTIVE].cpu_ns, r[EMPTY].cpu_ns, r[CONFIGURED].cpu_ns);
-	EXPECT_LE(NCALLS, n[ACTIVE][0]);
-	EXPECT_LE(NCALLS, n[ACTIVE][1]);
-	EXPECT_EQ(0, n[EMPTY][0]);
-	EXPECT_EQ(0, n[EMPTY][1]);
-	EXPECT_EQ(0, n[CONFIGURED][0]);
-	EXPECT_EQ(0, n[CONFIGURED][1]);
-	EXPECT_EQ(0, child[0]);
-	EXPECT_EQ(0, child[1]);
+	EXPECT_LE(NCALLS, n[ACTIVE]);
+	EXPECT_EQ(0, n[EMPTY]);
+	EXPECT_EQ(0, n[CONFIGURED]);
+	EXPECT_EQ(0, child);
 }
 
 /* ---- Bounded kernel memory ---- */
 
 /*
- * One task, every kind of call many times: at most its one state object.
- * Allow for unrelated noise well below the number of calls.
+ * A fixture only for the timeouts: slab counts settle slowly on the debug
+ * kernel. Each test first finds the cache of the per-task state, and
+ * checks that it counts live states (LEAK_FIND_STATE_CACHE()).
  */
-/* Only for the timeouts: slab counts settle slowly on the debug kernel. */
 FIXTURE(memory) {
+	struct leak_state_cache cache;
 };
 
 FIXTURE_SETUP(memory)
 {
-	if (leak_slab_objects("kmalloc-32") < 0)
-		SKIP(return, "no kmalloc-32 in /proc/slabinfo (needs CONFIG_SLUB_DEBUG)");
 }
 
 FIXTURE_TEARDOWN(memory)
 {
 }
 
+/*
+ * One task, every kind of call many times: at most its one state object.
+ * Allow for unrelated noise well below the number of calls.
+ */
 TEST_F_TIMEOUT(memory, one_state_per_task_whatever_it_calls, 900)
 {
+	const char *cache = self->cache.name;
 	long before, after, i;
 
-	before = leak_settled_objects("kmalloc-32");
+	LEAK_FIND_STATE_CACHE(&self->cache);
+	before = leak_settled_objects(cache);
 	for (i = 0; i < 5000; i++)
 		every_call();
-	after = leak_settled_objects("kmalloc-32");
-	TH_LOG("kmalloc-32 active objects: %ld -> %ld over %d calls", before, after, 5000 * 15);
+	after = leak_settled_objects(cache);
+	TH_LOG("%s active objects: %ld -> %ld over %d calls", cache, before, after, 5000 * 15);
 	EXPECT_LT(after - before, 32);
 }
 
@@ -602,7 +631,8 @@ static void *parked_thread(void *arg)
 	return NULL;
 }
 
-static long parked_growth(struct __test_metadata *_metadata, int store, int n)
+static long parked_growth(struct __test_metadata *_metadata, const char *cache, int store,
+			  int n)
 {
 	struct parked p = { .store = store };
 	pthread_t *t = calloc(n, sizeof(*t));
@@ -612,11 +642,11 @@ static long parked_growth(struct __test_metadata *_metadata, int store, int n)
 	ASSERT_NE(NULL, t);
 	ASSERT_EQ(0, pipe(fd));
 	p.fd = fd[0];
-	before = leak_settled_objects("kmalloc-32");
+	before = leak_settled_objects(cache);
 	for (i = 0; i < n; i++)
 		if (pthread_create(&t[i], NULL, parked_thread, &p))
 			break;
-	during = leak_settled_objects("kmalloc-32");
+	during = leak_settled_objects(cache);
 	close(fd[1]);
 	while (i--)
 		pthread_join(t[i], NULL);
@@ -627,12 +657,14 @@ static long parked_growth(struct __test_metadata *_metadata, int store, int n)
 
 TEST_F_TIMEOUT(memory, no_memory_for_tasks_that_store_nothing, 900)
 {
+	const char *cache = self->cache.name;
 	long idle, used;
 
-	idle = parked_growth(_metadata, 0, 300);
-	used = parked_growth(_metadata, 1, 300);
-	TH_LOG("kmalloc-32 growth with 300 live threads: %ld idle, %ld after GETs and empty SETs",
-	       idle, used);
+	LEAK_FIND_STATE_CACHE(&self->cache);
+	idle = parked_growth(_metadata, cache, 0, 300);
+	used = parked_growth(_metadata, cache, 1, 300);
+	TH_LOG("%s growth with 300 live threads: %ld idle, %ld after GETs and empty SETs",
+	       cache, idle, used);
 	/* 300 states would be +300. */
 	EXPECT_LT(used - idle, 75);
 }

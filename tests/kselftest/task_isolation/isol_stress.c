@@ -3,16 +3,18 @@
  * Concurrency and lifecycle stress for task isolation:
  *
  *  - activation toggled in a loop while another thread keeps moving the
- *    task between the isolated CPU 1 and the housekeeping CPU 2;
- *  - CPU 1 taken offline and back online (CPU hotplug) while a task with
- *    quiescing active runs there, which must keep its state and, back on
- *    CPU 1, still quiesce;
+ *    task between the isolated CPU and a housekeeping CPU (isol_common.h
+ *    finds them: CPUs 1 and 2 on the QEMU runner);
+ *  - the isolated CPU taken offline and back online (CPU hotplug) while a
+ *    task with quiescing active runs there, which must keep its state
+ *    and, back on that CPU, still quiesce;
  *  - 10,000 fork/exit cycles of children that inherit active state;
  *  - threads with inherited state exiting while others reconfigure and
  *    read the exiting threads' /proc files.
  *
- * After each scenario the kmalloc-32 active object count (the per-task
- * state is one kmalloc-32 object) must be back to its starting value
+ * After each scenario the active object count of the slab cache the
+ * per-task state lands in (found at run time, isol_leak.h: kmalloc-32 or,
+ * with CONFIG_MEMCG, kmalloc-cg-32) must be back to its starting value
  * within noise, and, where kmemleak exists (the debug kernel), a kmemleak
  * scan must report nothing new. Without kmemleak that sub-check is
  * skipped: the "kmemleak" test says so with the reason.
@@ -38,8 +40,10 @@
 #define IC	ISOL_INHERIT_CONF
 #define IA	ISOL_INHERIT_ACTIVE
 
-#define CPU1_ONLINE	"/sys/devices/system/cpu/cpu1/online"
 #define RT_RUNTIME	"/proc/sys/kernel/sched_rt_runtime_us"
+
+/* The isolated and the housekeeping CPU (-1: none), set by the fixture. */
+static int iso_cpu = -1, hk_cpu = -1;
 
 static const char active_status[] =
 	"configured: 0x1 quiesce\n"
@@ -103,16 +107,19 @@ static void dirty_vmstat(void)
 /* ---- Leak checks around each scenario ---- */
 
 struct leak_base {
+	const char *cache;	/* the state's slab cache */
 	long slab;
 	int kmemleak;
 	struct leak_report kl;
 };
 
-static void leak_begin(struct __test_metadata *_metadata, struct leak_base *b)
+static void leak_begin(struct __test_metadata *_metadata, struct leak_base *b,
+		       const char *cache)
 {
-	b->slab = leak_settled_objects("kmalloc-32");
+	b->cache = cache;
+	b->slab = leak_settled_objects(cache);
 	ASSERT_LT(0, b->slab) {
-		TH_LOG("no kmalloc-32 in /proc/slabinfo (needs CONFIG_SLUB_DEBUG)");
+		TH_LOG("no %s in /proc/slabinfo", cache);
 	}
 	b->kmemleak = leak_kmemleak_available();
 	if (b->kmemleak) {
@@ -129,13 +136,13 @@ static void leak_begin(struct __test_metadata *_metadata, struct leak_base *b)
 static void leak_end(struct __test_metadata *_metadata, struct leak_base *b,
 		     const char *scenario, long states)
 {
-	long after = leak_settled_objects("kmalloc-32");
+	long after = leak_settled_objects(b->cache);
 	long noise = 64 + states / 50;
 	struct leak_report *now_r;
 	int n;
 
-	TH_LOG("%s: kmalloc-32 active objects %ld -> %ld (%+ld; %ld states created, allowed drift %ld)",
-	       scenario, b->slab, after, after - b->slab, states, noise);
+	TH_LOG("%s: %s active objects %ld -> %ld (%+ld; %ld states created, allowed drift %ld)",
+	       scenario, b->cache, b->slab, after, after - b->slab, states, noise);
 	EXPECT_LT(after - b->slab, noise);
 	if (!b->kmemleak) {
 		TH_LOG("%s: kmemleak sub-check skipped: no %s (CONFIG_DEBUG_KMEMLEAK, debug kernel)",
@@ -158,8 +165,10 @@ static void leak_end(struct __test_metadata *_metadata, struct leak_base *b,
 }
 
 FIXTURE(stress) {
+	struct leak_state_cache cache;
 	struct leak_base base;
 	char rt_runtime[32];	/* to restore, when changed */
+	char iso_online[64];	/* the isolated CPU's online file */
 };
 
 FIXTURE_SETUP(stress)
@@ -168,18 +177,23 @@ FIXTURE_SETUP(stress)
 
 	if (prctl(PR_ISOL_FEAT_GET, 0, &feat, 0, 0))
 		SKIP(return, "kernel without CONFIG_TASK_ISOLATION");
+	iso_cpu = isol_isolated_cpu();
+	hk_cpu = isol_housekeeping_cpu();
+	snprintf(self->iso_online, sizeof(self->iso_online), CPU_SYSFS "cpu%d/online", iso_cpu);
+	/* Before any test configures (and so inherits) a state. */
+	LEAK_FIND_STATE_CACHE(&self->cache);
 }
 
 FIXTURE_TEARDOWN(stress)
 {
-	/* Whatever happened, leave CPU 1 online for the tests after us. */
-	if (!access(CPU1_ONLINE, W_OK))
-		write_str(CPU1_ONLINE, "1");
+	/* Whatever happened, leave the isolated CPU online for the tests after us. */
+	if (iso_cpu >= 0 && !access(self->iso_online, W_OK))
+		write_str(self->iso_online, "1");
 	if (self->rt_runtime[0])
 		write_str(RT_RUNTIME, self->rt_runtime);
 }
 
-/* ---- 1. Activation toggled while migrating between CPUs 1 and 2 ---- */
+/* ---- 1. Activation toggled while migrating between the two CPUs ---- */
 
 struct toggler {
 	pthread_t thread;
@@ -199,7 +213,7 @@ struct mover {
 
 static bool both_cpus(unsigned int seen)
 {
-	return (seen & (1U << ISOLATED_CPU)) && (seen & (1U << HOUSEKEEPING_CPU));
+	return (seen & (1U << iso_cpu)) && (seen & (1U << hk_cpu));
 }
 
 static void *toggle_thread(void *arg)
@@ -244,13 +258,13 @@ static void *toggle_thread(void *arg)
 static void *move_thread(void *arg)
 {
 	struct mover *m = arg;
-	int i, cpu = ISOLATED_CPU;
+	int i, cpu = iso_cpu;
 
 	while (!m->stop) {
 		for (i = 0; i < m->nt; i++)
 			if (m->t[i].tid)
 				pin_tid(m->t[i].tid, cpu);
-		cpu = cpu == ISOLATED_CPU ? HOUSEKEEPING_CPU : ISOLATED_CPU;
+		cpu = cpu == iso_cpu ? hk_cpu : iso_cpu;
 		m->moves++;
 		sched_yield();
 	}
@@ -266,9 +280,16 @@ TEST_F_TIMEOUT(stress, toggle_while_migrating, 1800)
 	double t0;
 	int i;
 
-	if (pin_to_cpu(ISOLATED_CPU) || pin_to_cpu(HOUSEKEEPING_CPU))
-		SKIP(return, "needs CPUs %d and %d", ISOLATED_CPU, HOUSEKEEPING_CPU);
-	leak_begin(_metadata, &self->base);
+	if (iso_cpu < 0)
+		SKIP(return, ISOL_NO_ISOLATED_CPU);
+	if (hk_cpu < 0)
+		SKIP(return, ISOL_NO_HOUSEKEEPING_CPU);
+	/* cpus_seen has a bit per CPU. */
+	if (iso_cpu >= 32 || hk_cpu >= 32)
+		SKIP(return, "CPUs %d and %d: only CPUs below 32 are tracked", iso_cpu, hk_cpu);
+	if (pin_to_cpu(iso_cpu) || pin_to_cpu(hk_cpu))
+		SKIP(return, "needs CPUs %d and %d", iso_cpu, hk_cpu);
+	leak_begin(_metadata, &self->base, self->cache.name);
 	t0 = now();
 	for (i = 0; i < 2; i++) {
 		t[i].n = n;
@@ -307,20 +328,20 @@ static void hotplug_child(struct hp_shared *sh)
 
 	if (isol_set_quiesce(QV) || isol_set_inherit(IC | IA) || isol_activate(Q))
 		_exit(2);
-	pin_to_cpu(ISOLATED_CPU);
+	pin_to_cpu(iso_cpu);
 	while (!sh->stop) {
 		if (prctl(PR_ISOL_ACTIVATE_GET, &got, 0, 0, 0) || got != Q)
 			sh->err = 3;
-		/* Back on CPU 1 as soon as it is online again. */
-		if (sched_getcpu() != ISOLATED_CPU)
-			pin_to_cpu(ISOLATED_CPU);
+		/* Back on the isolated CPU as soon as it is online again. */
+		if (sched_getcpu() != iso_cpu)
+			pin_to_cpu(iso_cpu);
 		sh->cpu = sched_getcpu();
 		if (sh->iters % 16 == 0)
 			dirty_vmstat();
 		sh->iters++;
 	}
-	/* Still quiescing on CPU 1: an mlock() shows in /proc/vmstat at once. */
-	if (pin_to_cpu(ISOLATED_CPU))
+	/* Still quiescing on the isolated CPU: an mlock() shows in /proc/vmstat at once. */
+	if (pin_to_cpu(iso_cpu))
 		_exit(4);
 	p = mmap(NULL, 4 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
@@ -349,21 +370,24 @@ TEST_F_TIMEOUT(stress, cpu_hotplug_under_quiescing_task, 1800)
 	double t0;
 	pid_t pid;
 
-	if (access(CPU1_ONLINE, W_OK))
-		SKIP(return, "no writable %s (CONFIG_HOTPLUG_CPU)", CPU1_ONLINE);
-	if (pin_to_cpu(ISOLATED_CPU))
-		SKIP(return, "CPU %d is not usable", ISOLATED_CPU);
-	pin_to_cpu(0);
+	if (iso_cpu < 0)
+		SKIP(return, ISOL_NO_ISOLATED_CPU);
+	if (access(self->iso_online, W_OK))
+		SKIP(return, "no writable %s (CONFIG_HOTPLUG_CPU)", self->iso_online);
+	if (pin_to_cpu(iso_cpu))
+		SKIP(return, "CPU %d is not usable", iso_cpu);
+	/* Off the CPU that goes down: CPU 0, or a housekeeping one. */
+	pin_to_cpu(iso_cpu ? 0 : hk_cpu);
 	/*
 	 * Linux 6.12 refuses to take down the last CPU of a root domain
-	 * (isolcpus=domain,1 gives CPU 1 its own) with EBUSY from the
+	 * (isolcpus=domain,N gives CPU N its own) with EBUSY from the
 	 * deadline bandwidth check, dl_bw_check_overflow(), unpatched
 	 * kernels alike. Turning that admission control off for the test
 	 * (sched_rt_runtime_us = -1) lets the hotplug proceed.
 	 */
 	ASSERT_EQ(0, slurp(RT_RUNTIME, self->rt_runtime, sizeof(self->rt_runtime)));
 	ASSERT_EQ(0, write_str(RT_RUNTIME, "-1"));
-	leak_begin(_metadata, &self->base);
+	leak_begin(_metadata, &self->base, self->cache.name);
 	sh = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, sh);
 	pid = fork();
@@ -373,42 +397,42 @@ TEST_F_TIMEOUT(stress, cpu_hotplug_under_quiescing_task, 1800)
 	snprintf(path, sizeof(path), "/proc/%d/task_isolation", pid);
 	t0 = now();
 	for (c = 0; c < cycles; c++) {
-		ok = WAIT_FOR(sh->cpu == ISOLATED_CPU && sh->iters > 0, 60);
+		ok = WAIT_FOR(sh->cpu == iso_cpu && sh->iters > 0, 60);
 		EXPECT_TRUE(ok) {
-			TH_LOG("cycle %ld: the task did not get (back) to CPU %d", c, ISOLATED_CPU);
+			TH_LOG("cycle %ld: the task did not get (back) to CPU %d", c, iso_cpu);
 		}
 		if (!ok)
 			break;
-		r = write_str(CPU1_ONLINE, "0");
+		r = write_str(self->iso_online, "0");
 		EXPECT_EQ(0, r) {
-			TH_LOG("cycle %ld: offlining CPU 1: %s", c, strerror(-r));
+			TH_LOG("cycle %ld: offlining CPU %d: %s", c, iso_cpu, strerror(-r));
 		}
 		if (r)
 			break;
 		/* The task keeps running elsewhere, its state intact. */
 		it = sh->iters;
-		EXPECT_TRUE(WAIT_FOR(sh->iters > it + 100 && sh->cpu != ISOLATED_CPU, 60)) {
-			TH_LOG("cycle %ld: the task stopped running with CPU 1 offline", c);
+		EXPECT_TRUE(WAIT_FOR(sh->iters > it + 100 && sh->cpu != iso_cpu, 60)) {
+			TH_LOG("cycle %ld: the task stopped running with CPU %d offline", c, iso_cpu);
 		}
 		ASSERT_EQ(0, slurp(path, buf, sizeof(buf)));
 		EXPECT_STREQ(active_status, buf);
-		r = write_str(CPU1_ONLINE, "1");
+		r = write_str(self->iso_online, "1");
 		ASSERT_EQ(0, r) {
-			TH_LOG("cycle %ld: onlining CPU 1: %s", c, strerror(-r));
+			TH_LOG("cycle %ld: onlining CPU %d: %s", c, iso_cpu, strerror(-r));
 		}
 	}
-	EXPECT_TRUE(WAIT_FOR(sh->cpu == ISOLATED_CPU, 60));
-	TH_LOG("%ld offline/online cycles of CPU 1 in %.1f s, the task made %ld iterations",
-	       c, now() - t0, sh->iters);
+	EXPECT_TRUE(WAIT_FOR(sh->cpu == iso_cpu, 60));
+	TH_LOG("%ld offline/online cycles of CPU %d in %.1f s, the task made %ld iterations",
+	       c, iso_cpu, now() - t0, sh->iters);
 	sh->stop = 1;
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-		TH_LOG("child status %#x (3: state changed, 4: cannot pin to CPU 1, 6: mlock)",
-		       status);
+		TH_LOG("child status %#x (3: state changed, 4: cannot pin to CPU %d, 6: mlock)",
+		       status, iso_cpu);
 	}
 	EXPECT_EQ(sh->mlock_before + 4, sh->mlock_after) {
-		TH_LOG("nr_mlock %ld -> %ld: no quiescing on CPU 1 after the hotplug",
-		       sh->mlock_before, sh->mlock_after);
+		TH_LOG("nr_mlock %ld -> %ld: no quiescing on CPU %d after the hotplug",
+		       sh->mlock_before, sh->mlock_after, iso_cpu);
 	}
 	leak_end(_metadata, &self->base, "cpu_hotplug", 1);
 }
@@ -424,14 +448,14 @@ TEST_F_TIMEOUT(stress, fork_exit_inherited_active, 3000)
 	ASSERT_EQ(0, isol_set_quiesce(QV));
 	ASSERT_EQ(0, isol_set_inherit(IC | IA));
 	ASSERT_EQ(0, isol_activate(Q));
-	leak_begin(_metadata, &self->base);
+	leak_begin(_metadata, &self->base, self->cache.name);
 	t0 = now();
 	for (i = 0; i < n; i++) {
 		pid_t pid;
 
-		/* Children start on both kinds of CPU. */
+		/* Children start on both kinds of CPU (where there are). */
 		if (i % 500 == 0)
-			pin_to_cpu(i % 1000 ? HOUSEKEEPING_CPU : ISOLATED_CPU);
+			pin_to_cpu(i % 1000 ? hk_cpu : iso_cpu);
 		pid = fork();
 		ASSERT_LE(0, pid);
 		if (!pid) {
@@ -523,7 +547,7 @@ static void *reconf_thread(void *arg)
 	unsigned int seed = a->idx * 7919 + 1;
 	char *fail = ctx->fail[a->idx];
 
-	pin_to_cpu(a->idx % 2 ? ISOLATED_CPU : HOUSEKEEPING_CPU);
+	pin_to_cpu(a->idx % 2 ? iso_cpu : hk_cpu);
 	while (!ctx->stop) {
 		if (reconfigure(&seed, fail, 256))
 			return NULL;
@@ -560,7 +584,7 @@ TEST_F_TIMEOUT(stress, threads_exit_while_others_reconfigure, 1800)
 
 	ctx = calloc(1, sizeof(*ctx));
 	ASSERT_NE(NULL, ctx);
-	leak_begin(_metadata, &self->base);
+	leak_begin(_metadata, &self->base, self->cache.name);
 	t0 = now();
 	for (i = 0; i < RECONF; i++) {
 		ra[i] = (struct reconf_arg){ .ctx = ctx, .idx = i + 1 };
