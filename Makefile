@@ -99,7 +99,7 @@ distclean: clean
 	rm -rf --one-file-system .cache
 
 # The whole project as one self-contained patch series for packagers, in
-# out/series (README: "Patch series for packagers"). series-check applies it
+# out/series (Documentation/packaging.md). series-check applies it
 # with git am and with quilt; series-bisect builds it patch by patch (an hour
 # or more: use nice -n 19 on a shared machine).
 .PHONY: series series-check series-bisect
@@ -127,3 +127,12 @@ TREES ?= debian vanilla mainline
 .PHONY: trees
 trees: series
 	@bash $(S)/check-tree.sh $(TREES)
+
+# The kselftests through the kernel's own runner (run_kselftest.sh -c
+# task_isolation) in a Debian 13 user space made with debootstrap, under
+# QEMU; VNG=1 tries Debian's virtme-ng (vng) instead, which needs virtio
+# and 9p in the kernel (scripts/kselftest-debian.sh). Not part of check.
+VNG ?= 0
+.PHONY: kselftest-debian
+kselftest-debian: tests
+	@bash $(S)/kselftest-debian.sh $(if $(filter 1,$(VNG)),vng,qemu)
