@@ -43,6 +43,8 @@ inject() {
 
 WARN='[   12.345678] WARNING: CPU: 1 PID: 97 at mm/vmstat.c:2090 quiet_vmstat_sync+0x1c/0x30'
 
+. "$TOP/scripts/host-lib.sh"
+
 if [ "${1:-}" = --real ]; then
 	[ $# = 4 ] || die "usage: $0 --real LOG FLAVOR RESULTS"
 	log=$2 flavor=$3 RES=$4 n=$(grep -c '^\(not \)\{0,1\}ok ' "$4" 2>/dev/null || echo 0)
@@ -61,7 +63,6 @@ fi
 [ $# = 1 ] || die "usage: $0 RESULTS | $0 --real LOG FLAVOR RESULTS"
 RES=$1 n=0
 : >"$RES"
-. "$TOP/scripts/host-lib.sh"
 F=$TOP/tests/judge
 clean=$F/clean.log
 fx=(--expected "$F/expected.txt" --skips "$F/skips.txt" --flavor task_isolation)
