@@ -8,9 +8,9 @@
 //! two cannot drift apart.
 
 use core::mem::size_of;
-use kernel::types::{AsBytes, FromBytes};
 use kernel::uapi;
 
+use crate::compat::{AsBytes, FromBytes};
 use crate::state;
 
 /// The prctl options, from `<linux/prctl.h>`.

@@ -4,7 +4,8 @@
 //! the syscall work bit, and the vmstat helper.
 //!
 //! This is the only module that touches `bindings`. Its one invariant, on
-//! which the safety of the state accessors rests, is stated on [`Task`].
+//! which the safety of the state accessors rests, is stated on
+//! [`IsolSlot`].
 
 use core::ptr::NonNull;
 use core::sync::atomic::{AtomicPtr, Ordering};
@@ -12,27 +13,35 @@ use kernel::bindings;
 use kernel::prelude::*;
 use kernel::types::ForeignOwnable;
 
+use crate::compat;
 use crate::TaskIsol;
 
-/// A task whose isolation state this module manages.
+/// The isolation slot of a task: its `task_isol` pointer and its
+/// `SYSCALL_WORK_TASK_ISOL` bit.
+///
+/// Owned (or borrowed mutably) by the one code that may change the task's
+/// state; shared (`&IsolSlot`, from [`IsolSlot::view()`]) by a reader that
+/// only looks at it.
 ///
 /// # Invariants
 ///
 /// `ptr` is a valid `task_struct` for the lifetime of the value, and the
-/// holder is the only code that changes the task's `task_isol` pointer
-/// while it exists: the task itself (prctl, syscall exit, fork of its
+/// task's state is not released while it exists. Through an owned value or
+/// `&mut`, the holder is the only code that changes the task's `task_isol`
+/// pointer: the task itself (prctl, return to user space, fork of its
 /// child), its parent in `copy_process()` before the child ever runs, or
-/// `free_task()` once nothing else can reach the task.
-pub(crate) struct Task {
+/// `free_task()` once nothing else can reach the task. A value that is
+/// only ever shared (`view()`) changes nothing.
+pub(crate) struct IsolSlot {
     ptr: NonNull<bindings::task_struct>,
 }
 
-impl Task {
-    /// The calling task.
+impl IsolSlot {
+    /// The slot of the calling task.
     ///
     /// # Safety
     ///
-    /// The caller must not hold another [`Task`] for the current task.
+    /// The caller must not hold another [`IsolSlot`] for the current task.
     pub(crate) unsafe fn current() -> Self {
         // SAFETY: `get_current()` has no preconditions.
         let ptr = unsafe { bindings::get_current() };
@@ -44,7 +53,7 @@ impl Task {
         }
     }
 
-    /// A task handed to us by C.
+    /// The slot of a task handed to us by C, to change it.
     ///
     /// # Safety
     ///
@@ -56,6 +65,23 @@ impl Task {
         Self { ptr }
     }
 
+    /// Runs `f` with the slot of a task that another task may be changing
+    /// meanwhile, shared: `f` can only look at it.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` must be a valid task that stays referenced until this returns
+    /// (procfs holds a reference), so that `free_task()` cannot release its
+    /// state meanwhile.
+    pub(crate) unsafe fn view<R>(
+        ptr: NonNull<bindings::task_struct>,
+        f: impl FnOnce(&Self) -> R,
+    ) -> R {
+        // INVARIANT: guaranteed by the caller; `f` only gets `&Self`, which
+        // cannot install, take or flip the work bit.
+        f(&Self { ptr })
+    }
+
     fn slot(&self) -> &AtomicPtr<bindings::task_isol> {
         // SAFETY: By the type invariant `ptr` is valid for the lifetime of
         // `self`.
@@ -63,17 +89,29 @@ impl Task {
     }
 
     /// The task's state, if it has any.
+    ///
+    /// Each field of the state is loaded on its own. A reader that does
+    /// not own the slot (`/proc`) can see a mix of the fields before and
+    /// after a concurrent prctl of the task, for example the new active
+    /// mask with the old quiesce mask: it is not a consistent snapshot.
     pub(crate) fn state(&self) -> Option<&TaskIsol> {
-        // SAFETY: `take()`, the only code that releases the state, needs
-        // `&mut self` and so cannot run while the returned borrow lives.
-        unsafe { borrow(self.slot()) }
+        let ptr = self.slot().load(Ordering::Acquire);
+        if ptr.is_null() {
+            return None;
+        }
+        // SAFETY: A non-NULL pointer was stored by `install()` from
+        // `into_foreign()` (the acquire load pairs with its release
+        // exchange). It is only released by `take()`, which needs
+        // `&mut self` and so cannot run while the returned borrow lives,
+        // and not at all while a view exists (type invariant).
+        Some(unsafe { <KBox<TaskIsol> as ForeignOwnable>::borrow(ptr.cast()) })
     }
 
     /// Hands `state` to the task, which has none yet: only the holder
     /// installs state (type invariant), and it checked `state()` first.
     pub(crate) fn install(&mut self, state: KBox<TaskIsol>) {
-        let new = state.into_foreign().cast_mut().cast();
-        // Never replace published state: a `TaskView` may be reading it.
+        let new = compat::into_foreign(state).cast();
+        // Never replace published state: a view may be reading it.
         let res = self.slot().compare_exchange(
             core::ptr::null_mut(),
             new,
@@ -99,7 +137,7 @@ impl Task {
     }
 
     /// Sets or clears the task's `SYSCALL_WORK_TASK_ISOL` bit.
-    pub(crate) fn set_exit_work(&self, on: bool) {
+    pub(crate) fn set_exit_work(&mut self, on: bool) {
         // SAFETY: `ptr` is a valid task (type invariant); the helpers are
         // atomic bit operations on its syscall work word.
         unsafe {
@@ -109,38 +147,6 @@ impl Task {
                 bindings::task_isol_clear_work(self.ptr.as_ptr());
             }
         }
-    }
-}
-
-/// A task whose state is only looked at, by `/proc/<pid>/task_isolation`.
-///
-/// # Invariants
-///
-/// `ptr` is a valid `task_struct` for the lifetime of the value (the caller
-/// holds a reference on it), so `free_task()` cannot release its state
-/// meanwhile.
-pub(crate) struct TaskView {
-    ptr: NonNull<bindings::task_struct>,
-}
-
-impl TaskView {
-    /// A task that procfs holds a reference on.
-    ///
-    /// # Safety
-    ///
-    /// `ptr` must be a valid task that stays referenced while the returned
-    /// value exists.
-    pub(crate) unsafe fn from_raw(ptr: NonNull<bindings::task_struct>) -> Self {
-        // INVARIANT: guaranteed by the caller.
-        Self { ptr }
-    }
-
-    /// The task's state, if it has any. The task may change it meanwhile:
-    /// each mask is read atomically, the set of them is a snapshot.
-    pub(crate) fn state(&self) -> Option<&TaskIsol> {
-        // SAFETY: By the type invariant the task is valid and referenced,
-        // so the state it may own is only released after `self` is gone.
-        unsafe { borrow(slot(self.ptr)) }
     }
 }
 
@@ -154,22 +160,6 @@ unsafe fn slot<'a>(task: NonNull<bindings::task_struct>) -> &'a AtomicPtr<bindin
     // the caller); C only stores to it in `dup_task_struct()`, before the
     // task is visible to anybody, and Rust only accesses it atomically.
     unsafe { AtomicPtr::from_ptr(core::ptr::addr_of_mut!((*task.as_ptr()).task_isol)) }
-}
-
-/// Borrows the state that `slot` points to, if any.
-///
-/// # Safety
-///
-/// The state must not be released (by `Task::take()`) during `'a`.
-unsafe fn borrow<'a>(slot: &AtomicPtr<bindings::task_isol>) -> Option<&'a TaskIsol> {
-    let ptr = slot.load(Ordering::Acquire);
-    if ptr.is_null() {
-        return None;
-    }
-    // SAFETY: A non-NULL pointer was stored by `Task::install()` from
-    // `KBox::into_foreign()` (the acquire load pairs with its release
-    // swap), and the caller guarantees it is not released during `'a`.
-    Some(unsafe { <KBox<TaskIsol> as ForeignOwnable>::borrow(ptr.cast()) })
 }
 
 /// A `seq_file` that a `/proc` show function fills.
@@ -204,7 +194,16 @@ impl core::fmt::Write for SeqFile {
     }
 }
 
+/// Starts vmstat dirty tracking, once for the whole system: patches kernel
+/// text and may sleep, so only from process context (the prctl or fork that
+/// activates quiescing), never on the return to user space.
+pub(crate) fn quiet_vmstat_prepare() {
+    // SAFETY: No preconditions; it may sleep, and its callers may.
+    unsafe { bindings::quiet_vmstat_prepare() };
+}
+
 /// Folds this CPU's vmstat differentials and cancels its `vmstat_update`.
+/// Does not sleep.
 pub(crate) fn quiet_vmstat_sync() {
     // SAFETY: No preconditions; it disables preemption itself.
     unsafe { bindings::quiet_vmstat_sync() };

@@ -46,7 +46,8 @@ pub(crate) enum Reject {
 /// Result of a state transition.
 pub(crate) type Transition = core::result::Result<State, Reject>;
 
-/// A snapshot of one task's isolation state.
+/// One task's isolation state, as a value: what a call computes and
+/// stores (see `IsolSlot::state()` for what a concurrent reader sees).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct State {
     /// `ISOL_F_QUIESCE_*` bits to quiesce; nonzero means `ISOL_F_QUIESCE` is configured.

@@ -17,6 +17,10 @@
 //! - All policy is here; C only has hooks (prctl, fork, task free, syscall
 //!   exit, `/proc/<pid>/task_isolation`) and `quiet_vmstat_sync()` for what
 //!   Rust cannot reach. [`shim`] is the one module that calls into C.
+//! - The files are the same on every kernel tree the series supports;
+//!   what differs between the trees' Rust APIs is in [`compat`], one small
+//!   file per tree (`compat/linux-6.12.rs`, `compat/linux-7.2.rs` in the
+//!   project) that the series folds in for its tree.
 //! - Per-task state is a [`TaskIsol`] allocated on the first
 //!   `PR_ISOL_CFG_SET` that stores something and owned by `task_struct`
 //!   until `free_task()`. A task that never uses the interface owns nothing.
@@ -37,15 +41,16 @@ use core::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering::Relaxed};
 use kernel::bindings;
 use kernel::ffi::{c_int, c_ulong};
 use kernel::prelude::*;
-use kernel::types::{AsBytes, FromBytes};
-use kernel::uaccess::{UserPtr, UserSlice};
+use kernel::uaccess::UserSlice;
 
 mod abi;
+mod compat;
 mod shim;
 mod state;
 
 use abi::{ActivateControl, InheritControl, QuiesceControl, QuiesceExtensions};
-use shim::{SeqFile, Task, TaskView};
+use compat::{AsBytes, FromBytes, UserPtr};
+use shim::{IsolSlot, SeqFile};
 use state::{Reject, State, ISOL_F_QUIESCE, ISOL_F_QUIESCE_VMSTATS, QUIESCE_BITS};
 
 /// The state a task owns once it has configured isolation.
@@ -88,19 +93,25 @@ impl From<Reject> for Error {
 }
 
 /// The state of `task`, all zero when it has none.
-fn load(task: &Task) -> State {
+fn load(task: &IsolSlot) -> State {
     task.state().map(TaskIsol::load).unwrap_or_default()
 }
 
 /// Stores `new` as the state of `task`, allocating it on first use, and
-/// makes the syscall work bit follow it. Nothing changes on failure.
-fn commit(task: &mut Task, new: &State) -> Result {
+/// makes the syscall work bit follow it. Nothing changes on failure. Runs
+/// in process context (prctl, fork), which may sleep.
+fn commit(task: &mut IsolSlot, new: &State) -> Result {
     if task.state().is_none() {
         // Storing an all-zero state needs no memory.
         if *new == State::default() {
             return Ok(());
         }
         task.install(KBox::new(TaskIsol::default(), GFP_KERNEL_ACCOUNT)?);
+    }
+    // vmstat dirty tracking patches kernel text: start it here, where the
+    // task activates quiescing, never on its return to user space.
+    if new.active_mask & ISOL_F_QUIESCE != 0 && new.quiesce_mask & ISOL_F_QUIESCE_VMSTATS != 0 {
+        shim::quiet_vmstat_prepare();
     }
     if let Some(isol) = task.state() {
         isol.store(new);
@@ -147,7 +158,7 @@ fn feat_get(feat: c_ulong, ptr: UserPtr, arg4: c_ulong, arg5: c_ulong) -> Result
 }
 
 /// `prctl(PR_ISOL_CFG_GET, what, arg3, ptr, 0)`.
-fn cfg_get(task: &Task, what: c_ulong, arg3: c_ulong, ptr: UserPtr, arg5: c_ulong) -> Result {
+fn cfg_get(task: &IsolSlot, what: c_ulong, arg3: c_ulong, ptr: UserPtr, arg5: c_ulong) -> Result {
     require_zero(&[arg5])?;
     let s = load(task);
     match what {
@@ -171,7 +182,13 @@ fn cfg_get(task: &Task, what: c_ulong, arg3: c_ulong, ptr: UserPtr, arg5: c_ulon
 }
 
 /// `prctl(PR_ISOL_CFG_SET, what, arg3, ptr, 0)`.
-fn cfg_set(task: &mut Task, what: c_ulong, arg3: c_ulong, ptr: UserPtr, arg5: c_ulong) -> Result {
+fn cfg_set(
+    task: &mut IsolSlot,
+    what: c_ulong,
+    arg3: c_ulong,
+    ptr: UserPtr,
+    arg5: c_ulong,
+) -> Result {
     require_zero(&[arg5])?;
     let new = match what {
         abi::I_CFG_FEAT if is_quiesce(arg3) => {
@@ -194,16 +211,16 @@ fn cfg_set(task: &mut Task, what: c_ulong, arg3: c_ulong, ptr: UserPtr, arg5: c_
 }
 
 /// `prctl(PR_ISOL_ACTIVATE_GET, ptr, 0, 0, 0)`.
-fn activate_get(task: &Task, ptr: UserPtr, args: &[c_ulong]) -> Result {
+fn activate_get(task: &IsolSlot, ptr: UserPtr, args: &[c_ulong]) -> Result {
     require_zero(args)?;
     write_user(ptr, &load(task).active_mask)
 }
 
 /// `prctl(PR_ISOL_ACTIVATE_SET, mask_ptr, ctl_ptr_or_0, 0, 0)`.
-fn activate_set(task: &mut Task, ptr: UserPtr, ctl: UserPtr, args: &[c_ulong]) -> Result {
+fn activate_set(task: &mut IsolSlot, ptr: UserPtr, ctl: UserPtr, args: &[c_ulong]) -> Result {
     require_zero(args)?;
     let mask: u64 = read_user(ptr)?;
-    let oneshot = if ctl == 0 {
+    let oneshot = if compat::is_null(ctl) {
         None
     } else {
         let ctl: ActivateControl = read_user(ctl)?;
@@ -220,14 +237,15 @@ fn prctl(option: c_int, arg2: c_ulong, arg3: c_ulong, arg4: c_ulong, arg5: c_ulo
     let Ok(option) = u32::try_from(option) else {
         return Err(EINVAL);
     };
-    // SAFETY: This is the only `Task` for `current` during the call.
-    let mut task = unsafe { Task::current() };
+    // SAFETY: This is the only `IsolSlot` for `current` during the call.
+    let mut task = unsafe { IsolSlot::current() };
+    let uptr = compat::user_ptr;
     match option {
-        abi::PR_ISOL_FEAT_GET => feat_get(arg2, arg3, arg4, arg5),
-        abi::PR_ISOL_CFG_GET => cfg_get(&task, arg2, arg3, arg4, arg5),
-        abi::PR_ISOL_CFG_SET => cfg_set(&mut task, arg2, arg3, arg4, arg5),
-        abi::PR_ISOL_ACTIVATE_GET => activate_get(&task, arg2, &[arg3, arg4, arg5]),
-        abi::PR_ISOL_ACTIVATE_SET => activate_set(&mut task, arg2, arg3, &[arg4, arg5]),
+        abi::PR_ISOL_FEAT_GET => feat_get(arg2, uptr(arg3), arg4, arg5),
+        abi::PR_ISOL_CFG_GET => cfg_get(&task, arg2, arg3, uptr(arg4), arg5),
+        abi::PR_ISOL_CFG_SET => cfg_set(&mut task, arg2, arg3, uptr(arg4), arg5),
+        abi::PR_ISOL_ACTIVATE_GET => activate_get(&task, uptr(arg2), &[arg3, arg4, arg5]),
+        abi::PR_ISOL_ACTIVATE_SET => activate_set(&mut task, uptr(arg2), uptr(arg3), &[arg4, arg5]),
         _ => Err(EINVAL),
     }
 }
@@ -247,6 +265,23 @@ pub extern "C" fn task_isol_prctl(
     }
 }
 
+// The entry points above and below have the prototypes that
+// <linux/task_isolation.h> gives C, as bindgen translated them into
+// `bindings`: a mismatch fails the build here. Newer kernels check this
+// with `#[export]`; Linux 6.12 has no such attribute, and the component
+// is one source for every tree.
+const _: () = {
+    let _: [unsafe extern "C" fn(c_int, c_ulong, c_ulong, c_ulong, c_ulong) -> c_int; 2] =
+        [bindings::task_isol_prctl, task_isol_prctl];
+    let _: [unsafe extern "C" fn(*mut bindings::task_struct) -> c_int; 2] =
+        [bindings::task_isol_fork, task_isol_fork];
+    let _: [unsafe extern "C" fn(*mut bindings::task_struct); 2] =
+        [bindings::task_isol_free, task_isol_free];
+    let _: [unsafe extern "C" fn(); 2] = [bindings::task_isol_exit_to_user, task_isol_exit_to_user];
+    let _: [unsafe extern "C" fn(*mut bindings::seq_file, *mut bindings::task_struct) -> c_int; 2] =
+        [bindings::task_isol_proc_show, task_isol_proc_show];
+};
+
 /// Gives a new task its inherited state, if the parent (the calling task)
 /// asked for inheritance.
 ///
@@ -259,13 +294,13 @@ pub unsafe extern "C" fn task_isol_fork(tsk: *mut bindings::task_struct) -> c_in
     let Some(tsk) = NonNull::new(tsk) else {
         return 0;
     };
-    // SAFETY: This is the only `Task` for `current` during the call.
-    let parent = unsafe { Task::current() };
+    // SAFETY: This is the only `IsolSlot` for `current` during the call.
+    let parent = unsafe { IsolSlot::current() };
     let Some(inherited) = load(&parent).inherited() else {
         return 0;
     };
     // SAFETY: The caller guarantees that nothing else touches the child.
-    let mut child = unsafe { Task::from_raw(tsk) };
+    let mut child = unsafe { IsolSlot::from_raw(tsk) };
     match commit(&mut child, &inherited) {
         Ok(()) => 0,
         Err(e) => e.to_errno(),
@@ -283,7 +318,7 @@ pub unsafe extern "C" fn task_isol_free(tsk: *mut bindings::task_struct) {
         return;
     };
     // SAFETY: Guaranteed by the caller.
-    let mut task = unsafe { Task::from_raw(tsk) };
+    let mut task = unsafe { IsolSlot::from_raw(tsk) };
     drop(task.take());
 }
 
@@ -291,16 +326,22 @@ pub unsafe extern "C" fn task_isol_free(tsk: *mut bindings::task_struct) {
 /// space from a syscall while its `SYSCALL_WORK_TASK_ISOL` bit is set.
 #[no_mangle]
 pub extern "C" fn task_isol_exit_to_user() {
-    // SAFETY: This is the only `Task` for `current` during the call.
-    let task = unsafe { Task::current() };
-    let Some(isol) = task.state() else {
-        task.set_exit_work(false);
-        return;
+    // SAFETY: This is the only `IsolSlot` for `current` during the call.
+    let mut task = unsafe { IsolSlot::current() };
+    let (mask, work) = match task.state() {
+        None => (0, Some(false)),
+        Some(isol) => {
+            let (mask, next) = isol.load().exit_to_user();
+            if next.oneshot_pending != isol.oneshot_pending.load(Relaxed) {
+                isol.oneshot_pending.store(next.oneshot_pending, Relaxed);
+                (mask, Some(next.wants_exit_work()))
+            } else {
+                (mask, None)
+            }
+        }
     };
-    let (mask, next) = isol.load().exit_to_user();
-    if next.oneshot_pending != isol.oneshot_pending.load(Relaxed) {
-        isol.oneshot_pending.store(next.oneshot_pending, Relaxed);
-        task.set_exit_work(next.wants_exit_work());
+    if let Some(on) = work {
+        task.set_exit_work(on);
     }
     if mask & ISOL_F_QUIESCE_VMSTATS != 0 {
         shim::quiet_vmstat_sync();
@@ -323,10 +364,9 @@ pub unsafe extern "C" fn task_isol_proc_show(
         return EINVAL.to_errno();
     };
     // SAFETY: Guaranteed by the caller.
-    let view = unsafe { TaskView::from_raw(tsk) };
-    // SAFETY: Guaranteed by the caller.
     let mut seq = unsafe { SeqFile::from_raw(m) };
-    let s = view.state().map(TaskIsol::load).unwrap_or_default();
+    // SAFETY: The caller holds a reference on `tsk` until this returns.
+    let s = unsafe { IsolSlot::view(tsk, load) };
     // Writing to a `SeqFile` cannot fail: seq_file itself handles overflow.
     let _ = state::write_status(&mut seq, &s);
     0
