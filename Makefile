@@ -13,6 +13,8 @@ FLAVOR ?= task_isolation
 DEBUG_FLAVOR ?= $(FLAVOR)_debug
 S := scripts
 OUT := out
+# Each step of make check records how long it took (scripts/timed.sh).
+TIMED := bash $(S)/timed.sh
 
 .PHONY: demo check check-clean setup kernel tests kernel-debug tests-debug host-checks qemu-check shell bench bench-tools clean distclean help
 
@@ -20,26 +22,30 @@ help:
 	@sed -n '3,8p' Makefile | sed 's/^# \{0,1\}//'
 
 setup:
-	@bash $(S)/buildroot.sh
+	@$(TIMED) "build root" bash $(S)/buildroot.sh
 
 kernel: setup
-	@bash $(S)/build-kernel.sh $(FLAVOR)
+	@$(TIMED) "kernel build ($(FLAVOR))" bash $(S)/build-kernel.sh $(FLAVOR)
 
 tests: kernel
-	@bash $(S)/build-tests.sh $(FLAVOR)
+	@$(TIMED) "kselftests and initramfs ($(FLAVOR))" bash $(S)/build-tests.sh $(FLAVOR)
 
 # After the normal flavor, never beside it: both patch the same source tree.
 kernel-debug: kernel
-	@bash $(S)/build-kernel.sh $(DEBUG_FLAVOR)
+	@$(TIMED) "kernel build ($(DEBUG_FLAVOR))" bash $(S)/build-kernel.sh $(DEBUG_FLAVOR)
 
 tests-debug: kernel-debug tests
-	@bash $(S)/build-tests.sh $(DEBUG_FLAVOR)
+	@$(TIMED) "kselftests and initramfs ($(DEBUG_FLAVOR))" bash $(S)/build-tests.sh $(DEBUG_FLAVOR)
 
 demo: tests
 	@bash $(S)/qemu-run.sh -f $(FLAVOR) -m demo -t 600
 
 host-checks: kernel
 	@bash $(S)/host-checks.sh
+
+# The newest mainline tree that check proves the series applies and
+# compiles on (scripts/check-tree.sh --compile-only); make trees boots it.
+MAINLINE := mainline
 
 # CHECK_DEBUG=0 leaves the debug kernel out of check: the quick loop while
 # developing (a fresh run takes about a third of the time). CI runs both.
@@ -62,16 +68,21 @@ endif
 # results are counted under the prefix "debug: ". A summary from an earlier
 # run never survives a failed build: check-clean removes it first.
 check-clean:
-	@rm -f $(OUT)/summary.txt
+	@rm -f $(OUT)/summary.txt; $(TIMED) --start
 
 check: check-clean $(CHECK_TESTS) bench-tools
-	@bash $(S)/host-checks.sh; st="--status host-checks=$$?"; \
-	bash $(S)/judge-selftest.sh $(OUT)/judge-results.txt; st="$$st --status judge-selftest=$$?"; \
+	@$(TIMED) "host checks" bash $(S)/host-checks.sh; st="--status host-checks=$$?"; \
+	$(TIMED) "the judge's tests" bash $(S)/judge-selftest.sh $(OUT)/judge-results.txt; \
+	st="$$st --status judge-selftest=$$?"; \
+	$(TIMED) "mainline: apply and compile ($(MAINLINE))" bash $(S)/check-tree.sh --compile-only $(MAINLINE); \
+	st="$$st --status $(MAINLINE)-compile=$$?"; \
 	for f in $(CHECK_FLAVORS); do \
-		bash $(S)/qemu-run.sh -f $$f -m check -t $$([ $$f = $(FLAVOR) ] && echo 1200 || echo 3600); \
+		$(TIMED) "kselftests in QEMU ($$f)" \
+			bash $(S)/qemu-run.sh -f $$f -m check -t $$([ $$f = $(FLAVOR) ] && echo 1200 || echo 3600); \
 		st="$$st --status qemu-$$f=$$?"; \
 		bash $(S)/judge-selftest.sh --real $(OUT)/$$f/check.log $$f $(OUT)/judge-results.txt; \
 	done; \
+	$(TIMED) --report; \
 	echo "==> results (host checks, the judge's tests and QEMU kselftests, logs: $(foreach f,$(CHECK_FLAVORS),$(OUT)/$(f)/check.log))"; \
 	python3 $(S)/results.py --host $(OUT)/host-results.txt --host $(OUT)/judge-results.txt \
 		--flavor $(FLAVOR) --qemu $(OUT)/$(FLAVOR)/check.log \
@@ -90,7 +101,7 @@ bench: kernel
 
 # The bench programs only compile in check (cheap); bench runs them.
 bench-tools: kernel
-	@bash $(S)/bench.sh tools
+	@$(TIMED) "bench programs" bash $(S)/bench.sh tools
 
 clean:
 	rm -rf $(OUT)

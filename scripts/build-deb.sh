@@ -186,7 +186,7 @@ boot_check() {
 # would rebuild everything).
 apply() {
 	local hash
-	hash=$(series_hash "$OUT/series")
+	hash=$(tree_hash debian linux-6.12.rs)
 	if [ "$(cat "$TREE/.ti-deb-series" 2>/dev/null)" = "$hash" ] &&
 		[ -z "$(git -C "$TREE" status --porcelain --untracked-files=no)" ]; then
 		log "$TREE already holds this series ($hash)"
@@ -212,7 +212,8 @@ else
 	verdict=FAIL
 fi
 {
-	echo "series: $(series_hash "$OUT/series")"
+	echo "series: $(tree_hash debian linux-6.12.rs)"
+	echo "compat: linux-6.12.rs"
 	printf 'make deb: %s: %s\n' "$verdict" "$(echo "$summary" | tail -1)"
 	printf 'kernel: %s + out/series, config of %s%s + configs/deb.config\n' \
 		"$(cat "$TREE/.ti-version")" "$(cat "$OBJ/debian.config.version")" \

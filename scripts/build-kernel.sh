@@ -30,11 +30,12 @@ if [ "$FLAVOR" = baseline ]; then
 	grep -v '^[# ]*CONFIG_[A-Z0-9_]*TASK_ISOLATION' "$TOP/configs/task_isolation.config" >"$FRAG.new"
 	if cmp -s "$FRAG.new" "$FRAG"; then rm "$FRAG.new"; else mv "$FRAG.new" "$FRAG"; fi
 fi
-case $FLAVOR in *_debug)
-	# A debug flavor's fragment lists only the checkers: it goes on top of
-	# its base flavor's fragment (task_isolation_debug: task_isolation).
+case $FLAVOR in *_debug|*_vng)
+	# A debug flavor's fragment lists only the checkers, a vng flavor's only
+	# what vng needs to boot: it goes on top of its base flavor's fragment
+	# (task_isolation_debug, task_isolation_vng: task_isolation).
 	# The merged fragment is derived, the last setting of an option wins.
-	base=$TOP/configs/${FLAVOR%_debug}.config
+	base=$TOP/configs/${FLAVOR%_*}.config
 	[ -f "$FRAG" ] && [ -f "$base" ] || die "no config fragment $FRAG or $base"
 	mkdir -p "$OBJ"
 	cat "$base" "$FRAG" | awk '
@@ -69,24 +70,21 @@ install_file() {
 	log "installed ${2#"$TREE"/}"
 }
 
+# install_tree: every project file where FOLD_MAP puts it (the series'
+# TARGETS line aside: build-tests.sh names its target itself).
 install_tree() {
-	local f
-	for f in "$TOP"/rust/task_isolation/*.rs; do
-		install_file "$f" "$TREE/kernel/task_isolation/$(basename "$f")"
-	done
-	install_file "$TOP/Kbuild" "$TREE/kernel/task_isolation/Makefile"
-	for f in "$TOP"/samples/task_isolation/*; do
-		install_file "$f" "$TREE/samples/task_isolation/$(basename "$f")"
-	done
-	install_file "$TOP/include/uapi/linux/task_isolation.h" \
-		"$TREE/include/uapi/linux/task_isolation.h"
-	install_file "$TOP/include/linux/task_isolation.h" \
-		"$TREE/include/linux/task_isolation.h"
-	rm -rf "$TREE/tools/testing/selftests/task_isolation.tmp"
-	mkdir -p "$TREE/tools/testing/selftests/task_isolation"
-	for f in "$TOP"/tests/kselftest/task_isolation/*; do
-		install_file "$f" "$TREE/tools/testing/selftests/task_isolation/$(basename "$f")"
-	done
+	local src dst f d files
+	while read -r _ src dst; do
+		case $src in TARGETS+=*) continue ;; esac
+		# shellcheck disable=SC2206 # the glob is meant to expand
+		files=("$TOP"/$src)
+		[ -f "${files[0]}" ] || die "FOLD_MAP: nothing matches $src"
+		for f in "${files[@]}"; do
+			d=$dst
+			case $d in */) d=$d$(basename "$f") ;; esac
+			install_file "$f" "$TREE/$d"
+		done
+	done < <(fold_map)
 }
 
 # series_state: one "patch hash" line per patch of the series, the hash

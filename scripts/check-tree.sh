@@ -15,6 +15,10 @@
 #   mainline  the newest linux-source-N.M in Debian unstable
 #
 # --apply-only stops after git am (to work on a variant: see below).
+# --compile-only (make check, for the newest mainline tree) applies the
+# series and compiles what it touches: prepare, the Rust crates, the
+# component (kernel/task_isolation/) and every C file the series changes,
+# with CLIPPY=1 and CONFIG_WERROR=y; no boot, no verdict file.
 #
 # A kernel whose own code differs where a patch touches it gets a variant
 # of that patch, with the same file name, in scripts/series/variants/TREE/;
@@ -36,9 +40,12 @@ FRAG=$TOP/configs/task_isolation.config
 VARIANTS=$TOP/scripts/series/variants
 RES=$OUT/trees
 
-APPLY_ONLY=
-[ "${1:-}" = --apply-only ] && { APPLY_ONLY=1; shift; }
-[ $# -gt 0 ] || die "usage: scripts/check-tree.sh [--apply-only] debian|vanilla|mainline..."
+APPLY_ONLY= COMPILE_ONLY=
+case ${1:-} in
+--apply-only) APPLY_ONLY=1; shift ;;
+--compile-only) COMPILE_ONLY=1; shift ;;
+esac
+[ $# -gt 0 ] || die "usage: scripts/check-tree.sh [--apply-only|--compile-only] debian|vanilla|mainline..."
 for t in "$@"; do
 	case $t in debian|vanilla|mainline) ;;
 	*) die "unknown tree '$t': debian, vanilla or mainline" ;;
@@ -155,35 +162,110 @@ keep_mtimes() {
 	mv "$list.tmp" "$list"
 }
 
-# apply TREE: a git repository of the source, the series applied with git am.
-apply() {
-	local t=$1 tree=$CACHE/tree-$1 p list=()
-	rm -rf --one-file-system "$tree"
-	cp -a "$CACHE/src-$t" "$tree"
-	git -C "$tree" init -q
-	# No automatic gc: git am's loose objects would start a repack of the
-	# whole tree in the background, racing with the build for the CPUs.
-	git -C "$tree" config gc.auto 0
-	git -C "$tree" config maintenance.auto false
-	git -C "$tree" add -A -f >/dev/null	# Debian's .gitignore ignores /*
-	git -C "$tree" -c user.name=ti -c user.email=ti@localhost commit -q -m "$(cat "$tree/.ti-version")"
-	while read -r p; do
-		case $p in ''|'#'*) continue ;; esac
-		if [ -f "$VARIANTS/$t/$p" ]; then
-			log "$t: using the variant of $p"
-			list+=("$VARIANTS/$t/$p")
-		else
-			list+=("$SERIES/$p")
-		fi
-	done <"$SERIES/series"
-	git -C "$tree" -c user.name=ti -c user.email=ti@localhost am -q "${list[@]}" ||
-		die "$t: git am failed (tree $tree, see git -C $tree am --show-current-patch)"
-	keep_mtimes "$tree" "$CACHE/tree-$t.files"
-	log "$t: ${#list[@]} patches applied with git am"
+# seed_preimages TREE: the blobs that each exported patch was made
+# against, from the series repository (.cache/series-git), written into
+# TREE's repository, so that git am -3 can merge a patch whose context
+# this kernel changed instead of failing: context-only differences need no
+# variant.
+seed_preimages() {
+	local tree=$1 sg=$CACHE/series-git c path
+	[ -d "$sg" ] || die "no $sg: run make series"
+	for c in $(GIT_DIR=$sg git rev-list --reverse refs/tags/pristine..refs/heads/series); do
+		GIT_DIR=$sg git diff-tree -r --no-commit-id --diff-filter=MD --name-only "$c^" "$c" |
+			while read -r path; do
+				GIT_DIR=$sg git cat-file blob "$c^:$path" |
+					git -C "$tree" hash-object -w --no-filters --stdin >/dev/null
+			done
+	done
 }
 
-# build TREE: configure and build as scripts/build-kernel.sh does.
-build() {
+# tree_compat TREE: the compat module of the tree's kernel version
+# (rust/task_isolation/compat/linux-VERSION.PATCHLEVEL.rs).
+tree_compat() {
+	local v
+	v=$(awk -F' *= *' '$1 == "VERSION" { v = $2 } $1 == "PATCHLEVEL" { p = $2 }
+		END { print v "." p }' "$CACHE/src-$1/Makefile")
+	[ -f "$TOP/rust/task_isolation/compat/linux-$v.rs" ] ||
+		die "$1: no compat module for Linux $v: add rust/task_isolation/compat/linux-$v.rs (see the others)"
+	echo "$TOP/rust/task_isolation/compat/linux-$v.rs"
+}
+
+COMPAT_PATH=kernel/task_isolation/compat.rs
+
+# apply TREE: a git repository of the source, the series applied with git
+# am -3. Where the kernel's own code changed where a patch applies, the
+# tree has a variant of that patch in scripts/series/variants/TREE/, same
+# file name, holding only the diffs of the files that changed: those files
+# (and those its "Drop: PATH" lines name) are left out of the exported
+# patch and the variant's diff applied in their place, in the same commit.
+# The compat module is the tree's own (tree_compat).
+# Writes the applied patches (git format-patch) to out/tree-TREE/applied/.
+apply() {
+	local t=$1 tree=$CACHE/tree-$1 p v f compat ex n=0 amend
+	local gt=(git -C "$tree" -c user.name=ti -c user.email=ti@localhost)
+	compat=$(tree_compat "$t")
+	if [ -d "$tree/.git" ] &&
+		[ "$(git -C "$tree" log -1 --format=%s --max-parents=0 HEAD 2>/dev/null)" = "$(cat "$CACHE/src-$t/.ti-version")" ]; then
+		# The repository of this very source exists: back to its first
+		# commit (only the files the series changed are rewritten).
+		log "$t: resetting $tree to the pristine source"
+		git -C "$tree" am --abort >/dev/null 2>&1 || true
+		git -C "$tree" reset -q --hard "$(git -C "$tree" rev-list --max-parents=0 HEAD)"
+		git -C "$tree" clean -q -f -d -x
+	else
+		rm -rf --one-file-system "$tree"
+		cp -a "$CACHE/src-$t" "$tree"
+		git -C "$tree" init -q
+		# No automatic gc: git am's loose objects would start a repack of
+		# the whole tree in the background, racing with the build.
+		git -C "$tree" config gc.auto 0
+		git -C "$tree" config maintenance.auto false
+		git -C "$tree" add -A -f >/dev/null	# Debian's .gitignore ignores /*
+		"${gt[@]}" commit -q -m "$(cat "$tree/.ti-version")"
+	fi
+	seed_preimages "$tree"
+	while read -r p; do
+		case $p in ''|'#'*) continue ;; esac
+		n=$((n + 1)) ex=() amend=
+		v=$VARIANTS/$t/$p
+		if [ -f "$v" ]; then
+			log "$t: $p with the variant of $(grep -c '^+++ b/' "$v") file(s)"
+			while read -r f; do ex+=("--exclude=$f"); done < <(sed -n 's|^+++ b/||p; s|^Drop: ||p' "$v")
+		fi
+		if grep -qxF "+++ b/$COMPAT_PATH" "$SERIES/$p"; then
+			ex+=("--exclude=$COMPAT_PATH")
+		fi
+		"${gt[@]}" am -q -3 "${ex[@]}" "$SERIES/$p" ||
+			die "$t: git am -3 of $p failed (tree $tree, see git -C $tree am --show-current-patch=diff): its kernel code changed there, make a variant in ${VARIANTS#"$TOP"/}/$t/"
+		if [ -f "$v" ]; then
+			"${gt[@]}" apply --index "$v" || die "$t: the variant $v does not apply"
+			amend=1
+		fi
+		if grep -qxF "+++ b/$COMPAT_PATH" "$SERIES/$p"; then
+			cp "$compat" "$tree/$COMPAT_PATH"
+			git -C "$tree" add -f "$COMPAT_PATH"	# .gitignore: /*
+			amend=1
+		fi
+		[ -z "$amend" ] || "${gt[@]}" commit -q --amend --no-edit
+	done <"$SERIES/series"
+	keep_mtimes "$tree" "$CACHE/tree-$t.files"
+	rm -rf "$OUT/tree-$t/applied"
+	mkdir -p "$OUT/tree-$t/applied"
+	git -C "$tree" format-patch -q --no-signature -o "$OUT/tree-$t/applied" HEAD~"$n"
+	log "$t: $n patches applied with git am -3 (compat: $(basename "$compat")), as applied: out/tree-$t/applied/"
+}
+
+# applied_hash TREE: identifies exactly what was applied to TREE (every
+# patch's message and diff, variants and compat module included); the
+# tree's verdict is keyed to it.
+applied_hash() {
+	git -C "$CACHE/tree-$1" log --reverse -p --format='%s%n%n%b' HEAD~"$(grep -vc '^#' "$SERIES/series")"..HEAD |
+		sha256sum | cut -c1-16
+}
+
+# configure TREE: tinyconfig + the fragment, as scripts/build-kernel.sh
+# does; every option of the fragment must stick.
+configure() {
 	local t=$1 obj=/cache/obj-tree-$1 log_=$CACHE/obj-tree-$1/build.log missing
 	local args="O=/cache/obj-tree-$t LLVM=1 -j$(nproc)"
 	rm -rf --one-file-system "$CACHE/obj-tree-$t"
@@ -196,24 +278,55 @@ build() {
 		make $args -s tinyconfig
 		scripts/kconfig/merge_config.sh -m -O $obj $obj/.config /src/configs/task_isolation.config >/dev/null
 		make $args -s olddefconfig" >"$log_" 2>&1 || { tail -20 "$log_" >&2; die "$t: configuration failed"; }
+	head -4 "$log_" >&2
 	missing=$(grep -E '^CONFIG_[A-Z0-9_]+=' "$FRAG" | while IFS= read -r l; do
 		grep -qxF "$l" "$CACHE/obj-tree-$t/.config" || echo "$l"; done)
 	[ -z "$missing" ] || die "$t: options not set after olddefconfig: $(echo $missing)"
+}
+
+# compile_check TREE: configure, then build prepare, the Rust crates
+# (rust/), the component, the generic entry code (where the return hook
+# sits) and the objects of every C file the series changes (samples and
+# tools aside), with CLIPPY=1 and CONFIG_WERROR=y.
+compile_check() {
+	local t=$1 log_=$CACHE/obj-tree-$1/build.log objs t0=$SECONDS
+	local args="O=/cache/obj-tree-$t LLVM=1 -j$(nproc)"
+	configure "$t"
+	objs=$(git -C "$CACHE/tree-$t" diff --name-only HEAD~"$(grep -vc '^#' "$SERIES/series")" HEAD -- '*.c' |
+		grep -v -e '^samples/' -e '^tools/' -e '^rust/' | sed 's/\.c$/.o/' | tr '\n' ' ')
+	log "$t: make prepare rust/ kernel/task_isolation/ kernel/entry/ $objs(CLIPPY=1)"
+	in_root /bin/sh -ec "cd /cache/tree-$t && make $args CLIPPY=1 prepare &&
+		make $args CLIPPY=1 rust/ kernel/task_isolation/ kernel/entry/ $objs" >>"$log_" 2>&1 || {
+		grep -E -A3 'error|Error|warning:' "$log_" | head -40 >&2
+		die "$t: the series does not compile, full log: $log_"
+	}
+	log "$t: the series applies and compiles ($((SECONDS - t0))s; compat $(basename "$(tree_compat "$t")"))"
+}
+
+# build TREE: configure and build as scripts/build-kernel.sh does.
+build() {
+	local t=$1 log_=$CACHE/obj-tree-$1/build.log
+	local args="O=/cache/obj-tree-$t LLVM=1 -j$(nproc)"
+	configure "$t"
 	in_root /bin/sh -ec "cd /cache/tree-$t && make $args CLIPPY=1 bzImage headers" >>"$log_" 2>&1 || {
 		grep -E 'error|Error|warning:' "$log_" | head -40 >&2
 		die "$t: kernel build failed, full log: $log_"
 	}
-	head -4 "$log_" >&2
 }
 
 rc=0
-hash=$(series_hash "$SERIES")
 mkdir -p "$RES"
 for t in "$@"; do
 	rm -f "$RES/$t.txt"
 	phase "$t: kernel source" unpack_source "$t"
 	phase "$t: apply the series" apply "$t"
 	[ -z "$APPLY_ONLY" ] || continue
+	compat=$(basename "$(tree_compat "$t")")
+	hash=$(tree_hash "$t" "$compat")
+	if [ -n "$COMPILE_ONLY" ]; then
+		phase "$t: compile what the series touches" compile_check "$t" || rc=1
+		continue
+	fi
 	phase "$t: configure and build" build "$t"
 	phase "$t: kselftests and initramfs" \
 		bash "$TOP/scripts/build-tests.sh" "tree-$t" "/cache/tree-$t"
@@ -228,10 +341,11 @@ for t in "$@"; do
 	fi
 	{
 		echo "series: $hash"
-		printf '%s: %s on %s: %s\n' "$t" "$verdict" "$(cat "$CACHE/tree-$t/.ti-version")" \
-			"$(echo "$summary" | tail -1)"
+		echo "compat: $compat"
+		printf '%s: %s on %s: %s (applied: %s, out/tree-%s/applied/)\n' "$t" "$verdict" \
+			"$(cat "$CACHE/tree-$t/.ti-version")" "$(echo "$summary" | tail -1)" "$hash" "$t"
 	} >"$RES/$t.txt"
 	tail -1 "$RES/$t.txt"
 done
-[ -n "$APPLY_ONLY" ] || bash "$TOP/scripts/export-series.sh" --cover || log "cover letter not updated"
+[ -n "$APPLY_ONLY$COMPILE_ONLY" ] || bash "$TOP/scripts/export-series.sh" --cover || log "cover letter not updated"
 exit $rc

@@ -22,25 +22,9 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-# FOLD_MAP, the one place that says which project file goes where in the
-# kernel tree, and with which patch: the first one that needs it, so that
-# every patch builds on its own. PATCH is a file of patches/series, or
-# new:NAME for a patch of its own after the series, whose commit message
-# is scripts/series/NAME.msg. SOURCE is a file or glob in this repository
-# (the files scripts/build-kernel.sh installs); a DESTINATION ending in /
-# is a directory. SOURCE "TARGETS+=X" adds "TARGETS += X" to the kselftest
-# Makefile DESTINATION, in its alphabetical place.
-#
-# PATCH                                                        SOURCE                              DESTINATION
-FOLD_MAP='
-0001-prctl-reserve-option-numbers-for-the-task-isolation-.patch include/uapi/linux/task_isolation.h include/uapi/linux/
-0003-entry-add-a-syscall-work-bit-for-task-isolation-quie.patch include/linux/task_isolation.h      include/linux/
-0005-task_isolation-add-CONFIG_TASK_ISOLATION-and-build-t.patch rust/task_isolation/*.rs            kernel/task_isolation/
-0005-task_isolation-add-CONFIG_TASK_ISOLATION-and-build-t.patch Kbuild                              kernel/task_isolation/Makefile
-0007-samples-build-the-task-isolation-samples.patch             samples/task_isolation/*            samples/task_isolation/
-new:selftests                                                   tests/kselftest/task_isolation/*    tools/testing/selftests/task_isolation/
-new:selftests                                                   TARGETS+=task_isolation             tools/testing/selftests/Makefile
-'
+# FOLD_MAP: which project file goes where, with which patch
+# (scripts/series/fold-map, read by fold_map in lib.sh).
+FOLD_MAP=$(fold_map)
 
 ID_NAME="Task Isolation Project"
 ID_EMAIL="task-isolation@example.org"
@@ -269,7 +253,18 @@ format_patches() {
 # results_of FILE HASH: a check's result lines, if it checked this series.
 results_of() {
 	[ -f "$1" ] && [ "$(sed -n '1s/^series: //p' "$1")" = "$2" ] || return 1
-	tail -n +2 "$1"
+	tail -n +2 "$1" | grep -v '^compat: '
+}
+
+# tree_results FILE TREE: the result lines of scripts/check-tree.sh (or
+# make deb) for TREE, if it applied exactly what would be applied now: the
+# export, the tree's variants and its compat module (tree_hash).
+tree_results() {
+	local compat
+	[ -f "$1" ] || return 1
+	compat=$(sed -n 's/^compat: //p' "$1")
+	[ -n "$compat" ] && [ -f "$TOP/rust/task_isolation/compat/$compat" ] || return 1
+	results_of "$1" "$(tree_hash "$2" "$compat")"
 }
 
 # bisect_result DIR HASH: what scripts/check-series-builds.sh found. If it
@@ -326,19 +321,20 @@ make_check_result() {
 		"$(tail -1 "$summary") ($(sed -n 's/^exit status: //p' "$summary"))"
 }
 
-# other_results HASH: the verdicts of scripts/check-tree.sh and of make deb
-# (scripts/build-deb.sh), if they checked this very series.
+# other_results: the verdicts of scripts/check-tree.sh and of make deb
+# (scripts/build-deb.sh), if they applied exactly what each tree gets from
+# this series (tree_results).
 other_results() {
-	local hash=$1 t r n=0
+	local t r n=0
 	for t in debian vanilla mainline; do
-		r=$(results_of "$OUT/trees/$t.txt" "$hash") || continue
+		r=$(tree_results "$OUT/trees/$t.txt" "$t") || continue
 		[ $n -gt 0 ] || echo "Other kernel trees (git am, build, the whole kselftest suite in QEMU):"
 		echo "$r" | command fold -s -w 70 | sed 's/ *$//; 1s/^/  /; 2,$s/^/    /'
 		n=$((n + 1))
 	done
 	[ $n -gt 0 ] || printf '%s\n' "No other kernel tree has been checked with this version of the" \
 		"series (scripts/check-tree.sh)."
-	if r=$(results_of "$OUT/deb/result.txt" "$hash"); then
+	if r=$(tree_results "$OUT/deb/result.txt" debian); then
 		printf '\n%s\n' "Debian packages (make deb, bindeb-pkg with Debian's config):"
 		echo "$r" | command fold -s -w 70 | sed 's/ *$//; s/^/  /'
 	fi
@@ -379,7 +375,7 @@ render_cover() {
 			echo "series (scripts/check-series-builds.sh)."
 		fi
 		echo
-		other_results "$hash"
+		other_results
 		echo
 		mc=$(make_check_result)
 		case $mc in

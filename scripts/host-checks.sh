@@ -47,8 +47,17 @@ ex=$(sed -n 's/^task_isolation:\([^[:space:]]*\).*/\1/p' "$TOP/tests/kselftest/e
 result "tests/kselftest/expected.txt lists the Makefile's TEST_GEN_PROGS and TEST_PROGS" $? \
 	"$(diff <(echo "$mk") <(echo "$ex"))"
 
-check "rustfmt --check rust/task_isolation tests/host" \
-	"rustfmt --edition 2021 --check --config-path /cache/linux/.rustfmt.toml /src/rust/task_isolation/*.rs /src/tests/host/*.rs"
+# rustfmt follows "mod compat;" to compat.rs, which only exists in a kernel
+# tree: check the crate once per tree's compat file, laid out as the
+# series folds it (kernel/task_isolation/), then the host tests.
+for c in "$TOP"/rust/task_isolation/compat/*.rs; do
+	check "rustfmt --check rust/task_isolation with compat/$(basename "$c")" "
+		d=\$(mktemp -d) && cp /src/rust/task_isolation/*.rs \$d/ &&
+		cp /src/rust/task_isolation/compat/$(basename "$c") \$d/compat.rs &&
+		cd \$d && rustfmt --edition 2021 --check --config-path /cache/linux/.rustfmt.toml *.rs"
+done
+check "rustfmt --check tests/host" \
+	"rustfmt --edition 2021 --check --config-path /cache/linux/.rustfmt.toml /src/tests/host/*.rs"
 
 check "uapi header compiles alone with the ABI sizes" "
 	printf '%s\n' '#include <linux/task_isolation.h>' \

@@ -20,11 +20,15 @@
 #     /usr/lib/task_isolation/samples;
 #   * /init (scripts/guest/kselftest-debian-init), which runs the runner
 #     and prints its exit code on a sentinel line.
-# vng: the same with Debian 13's virtme-ng inside the build root (`vng
-#   --run bzImage --exec ...`, the build root's own user space over 9p).
-#   It first checks that the kernel has what vng needs and says which
-#   options are missing (the tinyconfig kernel has no virtio, 9p or
-#   networking); TI_VNG_FORCE=1 tries anyway.
+# vng: the same suite through Debian 13's virtme-ng, run inside the build
+#   root: `vng --run bzImage --exec ...` boots FLAVOR (default
+#   task_isolation_vng: configs/task_isolation_vng.config adds virtio PCI,
+#   9p, overlayfs, virtio serial ports and what udev needs) with the build
+#   root's own user space as / over 9p, and runs the runner from the
+#   install under /cache/kselftest-debian. udev and
+#   systemd-standalone-sysusers go into the build root with virtme-ng
+#   (virtme-init finds --exec's ports through udev's links). A FLAVOR
+#   without those options is refused, saying which are missing.
 #
 # The serial console goes to the terminal and out/kselftest-debian/console.log
 # (vng: vng.log), the runner's output to out/kselftest-debian/run.log. The
@@ -35,17 +39,19 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-FLAVOR=task_isolation TIMEOUT=3600
+FLAVOR= TIMEOUT=3600
 while getopts f:t:h opt; do
 	case $opt in
 	f) FLAVOR=$OPTARG ;;
 	t) TIMEOUT=$OPTARG ;;
-	*) sed -n '3,34p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+	*) sed -n '3,38p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
 MODE=${1:-qemu}
 case $MODE in qemu|vng) ;; *) die "the mode is qemu or vng, not '$MODE'" ;; esac
+[ "$MODE" = vng ] && FLAVOR=${FLAVOR:-task_isolation_vng}
+FLAVOR=${FLAVOR:-task_isolation}
 case $TIMEOUT in ''|*[!0-9]*) die "-t takes a number of seconds, not '$TIMEOUT'" ;; esac
 
 W=$CACHE/kselftest-debian	# the Debian root, objects, install, initramfs
@@ -204,42 +210,49 @@ run_qemu() {
 	verdict "$con" "$rc"
 }
 
-# What vng (1.35) needs built into the kernel, as its run.py and
-# virtme-init use it: the build root as / over virtio 9p (--force-9p; the
-# kernel mounts it itself, rootfstype=9p), --exec's input and output over
-# virtio serial ports, and overlayfs for the writable /etc, /tmp, /var...
-# it lays over the read-only root. virtme-ng's own list (vng --kconfig,
-# virtme-configkernel) has more.
-VNG_NEEDS="VIRTIO_PCI VIRTIO_CONSOLE NET NETWORK_FILESYSTEMS NET_9P NET_9P_VIRTIO 9P_FS OVERLAY_FS"
+# vng_script: --exec's script, run by virtme-init (bash) as root with the
+# build root as / (read-only 9p, /etc /usr /var /tmp... writable overlays)
+# and /cache, /src as the build root sees them. It goes base64-encoded on
+# the kernel command line (2048 bytes in all): keep it short.
+# virtme-init ends with `poweroff -f`, which a root without an init system
+# lacks (its PID 1 would then exit and panic the kernel): busybox's, linked
+# into the guest's /usr overlay.
+vng_script() {
+	cat <<EOF
+command -v poweroff >/dev/null || ln -s /usr/bin/busybox /usr/local/bin/poweroff
+c=/sys/devices/system/cpu
+echo "KSD-GUEST: kernel \$(uname -r), Debian \$(cat /etc/debian_version), CPUs online \$(cat \$c/online), nohz_full=\$(cat \$c/nohz_full), isolated=\$(cat \$c/isolated)"
+cd /cache/kselftest-debian/install || exit 1
+CHISOL=$CHISOL SAMPLES=/cache/kselftest-debian/samples ./run_kselftest.sh -c task_isolation
+echo "KSD-EXIT: \$?"
+EOF
+}
 
 run_vng() {
-	local con=$DEST/vng.log missing= o accel=() t0 rc
-	phase "installing virtme-ng and QEMU into the build root" root_need virtme-ng qemu-system-x86
-	for o in $VNG_NEEDS; do
-		grep -qx "CONFIG_$o=y" "$CACHE/obj-$FLAVOR/.config" || missing="$missing CONFIG_$o"
+	local con=$DEST/vng.log frag=$TOP/configs/task_isolation_vng.config missing= o accel=() t0 rc
+	phase "installing virtme-ng, QEMU and udev into the build root" \
+		root_need virtme-ng qemu-system-x86 udev systemd-standalone-sysusers
+	# What vng needs, as configs/task_isolation_vng.config lists it.
+	for o in $(sed -n 's/^\(CONFIG_[A-Za-z0-9_]*\)=y$/\1/p' "$frag"); do
+		grep -qx "$o=y" "$CACHE/obj-$FLAVOR/.config" || missing="$missing $o"
 	done
-	if [ -n "$missing" ]; then
-		log "vng cannot boot this kernel: its config lacks$missing" \
-			"(vng mounts the build root as / over virtio 9p, carries --exec's" \
-			"input and output over virtio serial ports and lays overlayfs over" \
-			"/etc, /tmp...; the tinyconfig kernel has none of these, and no" \
-			"modules: it panics, \"Requested init .../virtme-init failed (error -2)\")." \
-			"TI_VNG_FORCE=1 tries anyway."
-		[ "${TI_VNG_FORCE:-0}" = 1 ] || exit 1
-	fi
+	[ -z "$missing" ] || die "vng cannot boot the $FLAVOR kernel: its config lacks$missing" \
+		"(vng mounts the build root as / over virtio 9p, carries --exec's" \
+		"input and output over virtio serial ports found through udev, lays" \
+		"overlayfs over /etc, /usr...; see configs/task_isolation_vng.config)." \
+		"Build the flavor that has them: scripts/build-kernel.sh task_isolation_vng"
 	phase "building and installing the kselftests (make TARGETS=task_isolation install, dynamic; log $DEST/build.log)" \
 		kselftest_install
 	[ "${TI_QEMU_ACCEL:-tcg}" = kvm ] || accel=(--disable-kvm)
-	log "vng --run $OBJ/arch/x86/boot/bzImage in the build root (log $con)"
+	log "vng --run $OBJ/arch/x86/boot/bzImage in the build root (${TI_QEMU_ACCEL:-tcg}, 3 vCPUs, 2 GiB; log $con)"
 	t0=$(date +%s)
 	in_root timeout -k 10 "$TIMEOUT" vng --run "$OBJ/arch/x86/boot/bzImage" --verbose \
 		--force-9p --disable-microvm "${accel[@]}" --cpus 3 --memory 2G \
-		-a "$CMDLINE_ISOL" -a panic_on_warn=1 \
-		--exec "cd /cache/kselftest-debian/install &&
-			CHISOL=$CHISOL SAMPLES=/cache/kselftest-debian/samples ./run_kselftest.sh -c task_isolation
-			echo KSD-EXIT: \$?" </dev/null 2>&1 | sed -u 's/\r//g' | tee "$con"
+		-a "loglevel=5 $CMDLINE_ISOL oops=panic panic_on_warn=1" \
+		--exec "$(vng_script)" </dev/null 2>&1 | sed -u 's/\r//g' | tee "$con"
 	log "vng ended after $(( $(date +%s) - t0 ))s (exit ${PIPESTATUS[0]})"
-	# --exec's output is the runner's alone.
+	# The script's output (the runner's, over the virtio ports) and the
+	# kernel's console are one stream: the verdict counts TAP lines only.
 	grep -v '^KSD-EXIT: ' "$con" >"$DEST/run.log"
 	rc=$(sed -n 's/^KSD-EXIT: \([0-9]*\)$/\1/p' "$con" | tail -1)
 	verdict "$con" "$rc"

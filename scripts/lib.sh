@@ -50,11 +50,29 @@ host_need() {
 	}
 }
 
+# fold_map: the lines of scripts/series/fold-map (PATCH SOURCE DESTINATION),
+# the one map of project files into the kernel tree, without comments.
+fold_map() {
+	grep -v -e '^#' -e '^[[:space:]]*$' "$TOP/scripts/series/fold-map"
+}
+
 # series_hash DIR: identifies the patches of an exported series (DIR/series
 # in order); results files start with "series: HASH" to say what they
 # checked, and the cover letter quotes only those of its own series.
 series_hash() {
 	(cd "$1" && grep -v '^#' series | xargs cat) | sha256sum | cut -c1-16
+}
+
+# tree_hash TREE COMPAT: identifies exactly what scripts/check-tree.sh
+# applies to TREE: the exported series ($OUT/series), the tree's variants
+# (scripts/series/variants/TREE/) and its compat module (COMPAT, a file of
+# rust/task_isolation/compat/). A tree's verdict is keyed to it.
+tree_hash() {
+	{
+		series_hash "$OUT/series"
+		cat "$TOP/scripts/series/variants/$1"/* 2>/dev/null || true
+		cat "$TOP/rust/task_isolation/compat/$2"
+	} | sha256sum | cut -c1-16
 }
 
 # root_need PKG...: install packages into the build root that only one
