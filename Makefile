@@ -141,9 +141,17 @@ trees: series
 
 # The kselftests through the kernel's own runner (run_kselftest.sh -c
 # task_isolation) in a Debian 13 user space made with debootstrap, under
-# QEMU; VNG=1 tries Debian's virtme-ng (vng) instead, which needs virtio
-# and 9p in the kernel (scripts/kselftest-debian.sh). Not part of check.
+# QEMU; VNG=1 runs them with Debian's virtme-ng (vng) instead, on the
+# build root's user space, booting the $(VNG_FLAVOR) kernel, which adds
+# what vng needs (virtio, 9p, overlayfs: configs/task_isolation_vng.config)
+# (scripts/kselftest-debian.sh). Not part of check.
 VNG ?= 0
+VNG_FLAVOR ?= $(FLAVOR)_vng
 .PHONY: kselftest-debian
 kselftest-debian: tests
-	@bash $(S)/kselftest-debian.sh $(if $(filter 1,$(VNG)),vng,qemu)
+ifeq ($(VNG),1)
+	@bash $(S)/build-kernel.sh $(VNG_FLAVOR)
+	@bash $(S)/kselftest-debian.sh -f $(VNG_FLAVOR) vng
+else
+	@bash $(S)/kselftest-debian.sh qemu
+endif

@@ -29,6 +29,9 @@
 #   systemd-standalone-sysusers go into the build root with virtme-ng
 #   (virtme-init finds --exec's ports through udev's links). A FLAVOR
 #   without those options is refused, saying which are missing.
+#   Measured on 2 cores, TCG (2026-12-02): plan 1..10, 10 ok, 0 not ok,
+#   0 skipped; subtests 174 ok, 4 skipped (the same as qemu); vng ran
+#   112 s, 122 s in all, once the task_isolation_vng kernel was built.
 #
 # The serial console goes to the terminal and out/kselftest-debian/console.log
 # (vng: vng.log), the runner's output to out/kselftest-debian/run.log. The
@@ -44,7 +47,7 @@ while getopts f:t:h opt; do
 	case $opt in
 	f) FLAVOR=$OPTARG ;;
 	t) TIMEOUT=$OPTARG ;;
-	*) sed -n '3,38p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+	*) sed -n '3,41p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
@@ -244,11 +247,13 @@ run_vng() {
 	phase "building and installing the kselftests (make TARGETS=task_isolation install, dynamic; log $DEST/build.log)" \
 		kselftest_install
 	[ "${TI_QEMU_ACCEL:-tcg}" = kvm ] || accel=(--disable-kvm)
+	# root=/dev/root: vng's 9p mount tag for /, which a kernel without
+	# CONFIG_BLOCK (like ours) only tries when root= names it.
 	log "vng --run $OBJ/arch/x86/boot/bzImage in the build root (${TI_QEMU_ACCEL:-tcg}, 3 vCPUs, 2 GiB; log $con)"
 	t0=$(date +%s)
 	in_root timeout -k 10 "$TIMEOUT" vng --run "$OBJ/arch/x86/boot/bzImage" --verbose \
 		--force-9p --disable-microvm "${accel[@]}" --cpus 3 --memory 2G \
-		-a "loglevel=5 $CMDLINE_ISOL oops=panic panic_on_warn=1" \
+		-a "root=/dev/root loglevel=5 $CMDLINE_ISOL oops=panic panic_on_warn=1" \
 		--exec "$(vng_script)" </dev/null 2>&1 | sed -u 's/\r//g' | tee "$con"
 	log "vng ended after $(( $(date +%s) - t0 ))s (exit ${PIPESTATUS[0]})"
 	# The script's output (the runner's, over the virtio ports) and the
