@@ -106,6 +106,15 @@ grep -v '^TI-EXIT: ' "$clean" >"$tmp/a.log"
 judged FAIL "no TI-EXIT sentinel (panic, hang, kill)" "$tmp/a.log" 'no TI-EXIT sentinel' "${fx[@]}"
 judged FAIL "a clean log from a run whose QEMU phase failed" "$clean" 'phase qemu: exited with 1' "${fx[@]}" --status qemu=1
 
+# The kernel's own runner (make kselftest-debian, --kernel-log): the
+# allocation failure's stack is exempt under isol_fault only.
+{ echo '# selftests: task_isolation: isol_fault'; cat "$tmp/alloc"; } >"$tmp/k.log"
+grep -qx 'verdict: PASS' <(python3 "$JUDGE" "${fx[@]}" --kernel-log "$tmp/k.log")
+result "judge: run_kselftest.sh log, allocation failure stack in isol_fault: PASS" $?
+sed 's/isol_fault$/isol_api/' "$tmp/k.log" >"$tmp/k2.log"
+grep -qx 'verdict: FAIL' <(python3 "$JUDGE" "${fx[@]}" --kernel-log "$tmp/k2.log")
+result "judge: run_kselftest.sh log, the same stack in isol_api: FAIL" $?
+
 # Host results: a "not ok" fails, and so does a unit test binary that
 # crashed after printing only "ok" lines.
 printf 'ok 1 a\nnot ok 2 b\n' >"$tmp/host.txt"

@@ -144,12 +144,11 @@ initramfs() {
 		die "packing the initramfs failed"
 }
 
-# kernel_problems LOG: the lines that fail a run, as in scripts/qemu-run.sh
-# (except the allocation failure reports that isol_fault causes on purpose).
+# kernel_problems LOG: the kernel splats in LOG, found by the one judge of
+# the project (scripts/results.py --kernel-log), with the same rules as
+# for make check.
 kernel_problems() {
-	awk '/vmalloc error: |page allocation failure: /{alloc = NR}
-	/Call Trace:/ && alloc && NR - alloc <= 3 {next}
-	/BUG:|WARNING:|Oops|Kernel panic|KASAN:|UBSAN:|kmemleak: [0-9]+ new suspected|possible circular locking|possible recursive locking|inconsistent lock state|INFO: rcu_.* detected stalls|rcu: INFO:|self-detected stall|general protection fault|Call Trace:/' "$1" | head -5
+	python3 "$TOP/scripts/results.py" --kernel-log "$1" | sed -n 's/^FAIL //p' | head -5
 }
 
 # verdict CONSOLE_LOG RUNNER_RC: run.log, the totals, the exit status.

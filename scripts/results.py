@@ -48,6 +48,8 @@ TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TAP = re.compile(r'^(not ok|ok) \d+ (.*?)(?: # (SKIP|XFAIL)\b(.*))?$')
 PLAN = re.compile(r'^1\.\.(\d+)(?:\s*#\s*SKIP\b(.*))?$')
 END = re.compile(r'^TI-END: (\S+) rc=(\d+)$')
+# The kernel's runner (run_kselftest.sh) announces each binary so.
+RUNNER = re.compile(r'^# selftests: ([^:\s]+): (\S+)$')
 
 # The kernel reports these, and nothing else prints them on the console.
 SPLAT = re.compile(
@@ -161,8 +163,12 @@ def parse_log(lines):
     """The binaries of a log in order, and the splats outside exemptions."""
     binaries, splats = [], []
     cur = None
+    runner = None  # the binary the kernel's run_kselftest.sh runs now
     alloc_line = None
     for i, line in enumerate(lines):
+        m = RUNNER.match(line)
+        if m:
+            runner = m.group(1) + ':' + m.group(2)
         if line.startswith('TI-BEGIN: '):
             cur = Binary(line[len('TI-BEGIN: '):].strip())
             binaries.append(cur)
@@ -173,7 +179,8 @@ def parse_log(lines):
             cur = None
             continue
         if ALLOC_FAILURE.search(line):
-            alloc_line = i if cur and cur.name in FAULT_INJECTORS else None
+            where = cur.name if cur else runner
+            alloc_line = i if where in FAULT_INJECTORS else None
         if SPLAT.search(line):
             exempt = ('Call Trace:' in line and alloc_line is not None and
                       i - alloc_line <= 3 and not SPLAT.search(line.replace('Call Trace:', '')))
