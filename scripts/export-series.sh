@@ -386,7 +386,7 @@ render_cover() {
 			echo "unit tests on the host, then the kselftests of patch $n, chisol"
 			echo "and the samples in QEMU, x86_64, 3 vCPUs, isolcpus=nohz,domain,1"
 			echo "nohz_full=1) on a kernel built from exactly these sources, on"
-			echo "$2 $3 $4: ${*:5}."
+			echo "$2 $3 $4: ${*:5}." | command fold -s -w 70 | sed 's/ *$//'
 			;;
 		*)
 			echo "The project's full test run (make check) has not been run on a"
