@@ -27,7 +27,8 @@
 #define ISOL_F_QUIESCE			0x1ULL	/* bit 0 */
 
 /* Activities that ISOL_F_QUIESCE can quiesce (quiesce_mask bits) */
-#define ISOL_F_QUIESCE_VMSTATS		0x1ULL	/* bit 0 */
+#define ISOL_F_QUIESCE_VMSTATS		0x1ULL	/* bit 0: vmstat_sync */
+#define ISOL_F_QUIESCE_LRU		0x2ULL	/* bit 1: lru_drain */
 
 /* PR_ISOL_FEAT_GET, ISOL_F_QUIESCE */
 struct task_isol_quiesce_extensions {
