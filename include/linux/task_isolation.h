@@ -5,7 +5,8 @@
  * The policy (argument checks, per-task state, inheritance, what to quiesce
  * and when) is implemented in Rust in kernel/task_isolation/; these are its
  * entry points, called from the prctl switch, fork, task free, the
- * syscall exit path and /proc/<pid>/task_isolation.
+ * return to user space (exit_to_user_mode_loop(), while the task's
+ * TIF_TASK_ISOL bit is set) and /proc/<pid>/task_isolation.
  */
 #ifndef _LINUX_TASK_ISOLATION_H
 #define _LINUX_TASK_ISOLATION_H
@@ -32,7 +33,7 @@ int task_isol_proc_show(struct seq_file *m, struct task_struct *tsk);
 static inline void task_isol_clear(struct task_struct *tsk)
 {
 	tsk->task_isol = NULL;
-	clear_task_syscall_work(tsk, TASK_ISOL);
+	clear_tsk_thread_flag(tsk, TIF_TASK_ISOL);
 }
 
 #else /* !CONFIG_TASK_ISOLATION */

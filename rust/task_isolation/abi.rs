@@ -27,6 +27,7 @@ pub(crate) const I_CFG_INHERIT: usize = uapi::I_CFG_INHERIT as usize;
 const _: () = {
     assert!(state::ISOL_F_QUIESCE == uapi::ISOL_F_QUIESCE as u64);
     assert!(state::ISOL_F_QUIESCE_VMSTATS == uapi::ISOL_F_QUIESCE_VMSTATS as u64);
+    assert!(state::ISOL_F_QUIESCE_LRU == uapi::ISOL_F_QUIESCE_LRU as u64);
     assert!(state::ISOL_INHERIT_CONF as u32 == uapi::ISOL_INHERIT_CONF);
     assert!(state::ISOL_INHERIT_ACTIVE as u32 == uapi::ISOL_INHERIT_ACTIVE);
 };

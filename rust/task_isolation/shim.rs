@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! Safe wrappers around the C side: the per-task pointer in `task_struct`,
-//! the syscall work bit, and the vmstat helper.
+//! the `TIF_TASK_ISOL` work bit, and the vmstat and LRU helpers.
 //!
 //! This is the only module that touches `bindings`. Its one invariant, on
 //! which the safety of the state accessors rests, is stated on
@@ -17,7 +17,7 @@ use crate::compat;
 use crate::TaskIsol;
 
 /// The isolation slot of a task: its `task_isol` pointer and its
-/// `SYSCALL_WORK_TASK_ISOL` bit.
+/// `TIF_TASK_ISOL` bit.
 ///
 /// Owned (or borrowed mutably) by the one code that may change the task's
 /// state; shared (`&IsolSlot`, from [`IsolSlot::view()`]) by a reader that
@@ -136,10 +136,11 @@ impl IsolSlot {
         Some(unsafe { <KBox<TaskIsol> as ForeignOwnable>::from_foreign(ptr.cast()) })
     }
 
-    /// Sets or clears the task's `SYSCALL_WORK_TASK_ISOL` bit.
+    /// Sets or clears the task's `TIF_TASK_ISOL` bit, which makes every
+    /// return to user space call `task_isol_exit_to_user()`.
     pub(crate) fn set_exit_work(&mut self, on: bool) {
         // SAFETY: `ptr` is a valid task (type invariant); the helpers are
-        // atomic bit operations on its syscall work word.
+        // atomic bit operations on its thread flags.
         unsafe {
             if on {
                 bindings::task_isol_set_work(self.ptr.as_ptr());
@@ -207,4 +208,13 @@ pub(crate) fn quiet_vmstat_prepare() {
 pub(crate) fn quiet_vmstat_sync() {
     // SAFETY: No preconditions; it disables preemption itself.
     unsafe { bindings::quiet_vmstat_sync() };
+}
+
+/// Drains this CPU's LRU batches if any holds a folio, so that
+/// `lru_add_drain_all()` queues no work on this CPU. Takes no lock when
+/// there is nothing to drain.
+pub(crate) fn lru_add_drain_quiesce() {
+    // SAFETY: No preconditions; it takes the per-CPU batch locks itself,
+    // and the caller (the return to user space) may take them.
+    unsafe { bindings::lru_add_drain_quiesce() };
 }

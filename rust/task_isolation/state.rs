@@ -17,8 +17,10 @@ pub(crate) const FEATURES: u64 = ISOL_F_QUIESCE;
 
 /// Quiesce bit: fold the per-CPU vmstat counters and cancel `vmstat_update`.
 pub(crate) const ISOL_F_QUIESCE_VMSTATS: u64 = 1 << 0;
+/// Quiesce bit: drain the per-CPU LRU batches when they hold anything.
+pub(crate) const ISOL_F_QUIESCE_LRU: u64 = 1 << 1;
 /// All quiesce bits this implementation knows.
-pub(crate) const QUIESCE_BITS: u64 = ISOL_F_QUIESCE_VMSTATS;
+pub(crate) const QUIESCE_BITS: u64 = ISOL_F_QUIESCE_VMSTATS | ISOL_F_QUIESCE_LRU;
 
 /// Inherit bit: a child gets a copy of the configuration.
 pub(crate) const ISOL_INHERIT_CONF: u8 = 1 << 0;
@@ -30,7 +32,7 @@ pub(crate) const INHERIT_BITS: u8 = ISOL_INHERIT_CONF | ISOL_INHERIT_ACTIVE;
 /// Names of the feature bits, by bit number.
 const FEATURE_NAMES: &[&str] = &["quiesce"];
 /// Names of the quiesce bits, by bit number (the `chisol -q` names).
-const QUIESCE_NAMES: &[&str] = &["vmstat_sync"];
+const QUIESCE_NAMES: &[&str] = &["vmstat_sync", "lru_drain"];
 /// Names of the inherit bits, by bit number.
 const INHERIT_NAMES: &[&str] = &["conf", "active"];
 
@@ -58,7 +60,8 @@ pub(crate) struct State {
     pub(crate) active_mask: u64,
     /// Quiesce bits handled on the activating call's return only.
     pub(crate) oneshot_mask: u64,
-    /// The next syscall return is the activating one: quiesce one-shot bits too.
+    /// The next return to user space is the activating call's: quiesce
+    /// one-shot bits too.
     pub(crate) oneshot_pending: bool,
 }
 
@@ -143,8 +146,9 @@ impl State {
         })
     }
 
-    /// Whether the syscall exit hook must run for this state. The work bit
-    /// follows this, so that a task with nothing to quiesce pays nothing.
+    /// Whether the return-to-user hook must run for this state. The task's
+    /// `TIF_TASK_ISOL` bit follows this, so that a task with nothing to
+    /// quiesce pays nothing.
     pub(crate) fn wants_exit_work(&self) -> bool {
         self.active_mask & ISOL_F_QUIESCE != 0
             && (self.oneshot_pending || self.quiesce_mask & !self.oneshot_mask != 0)

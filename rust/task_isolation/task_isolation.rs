@@ -5,18 +5,21 @@
 //!
 //! A latency-sensitive task (a real-time loop, a user-space network driver)
 //! runs pinned to a CPU and must not be interrupted there. Some kernel work
-//! is deferred to per-CPU work items that do interrupt it later; the first
-//! one handled here is `vmstat_update`, which folds the per-CPU vmstat
-//! differentials. With the `PR_ISOL_*` prctls the task configures what to
-//! quiesce, then activates it; from then on, every return to user space from
-//! one of its system calls folds the counters and cancels the pending work
-//! on that CPU, so nothing is left to interrupt it.
+//! is deferred to per-CPU work items that do interrupt it later: handled
+//! here are `vmstat_update`, which folds the per-CPU vmstat differentials,
+//! and `lru_add_drain_per_cpu`, which `lru_add_drain_all()` queues on every
+//! CPU whose LRU batches hold a folio. With the `PR_ISOL_*` prctls the task
+//! configures what to quiesce, then activates it; from then on, every
+//! return to user space (from a system call, an exception or an interrupt)
+//! drains the batches and folds the counters on that CPU, so nothing is
+//! left to interrupt it.
 //!
 //! Design:
 //!
-//! - All policy is here; C only has hooks (prctl, fork, task free, syscall
-//!   exit, `/proc/<pid>/task_isolation`) and `quiet_vmstat_sync()` for what
-//!   Rust cannot reach. [`shim`] is the one module that calls into C.
+//! - All policy is here; C only has hooks (prctl, fork, task free, return
+//!   to user space, `/proc/<pid>/task_isolation`) and `quiet_vmstat_sync()`
+//!   and `lru_add_drain_quiesce()` for what Rust cannot reach (static
+//!   functions, per-CPU data). [`shim`] is the one module that calls into C.
 //! - The files are the same on every kernel tree the series supports;
 //!   what differs between the trees' Rust APIs is in [`compat`], one small
 //!   file per tree (`compat/linux-6.12.rs`, `compat/linux-7.2.rs` in the
@@ -26,9 +29,9 @@
 //!   until `free_task()`. A task that never uses the interface owns nothing.
 //! - The rules live in [`state`], as pure functions from the old state to
 //!   the new one, so that a rejected call changes nothing.
-//! - Only while quiescing is active is the task's `SYSCALL_WORK_TASK_ISOL`
-//!   bit set; the syscall exit path already tests the work word, so other
-//!   tasks execute no extra instruction.
+//! - Only while quiescing is active is the task's `TIF_TASK_ISOL` bit set;
+//!   every return to user space already tests the thread flags for work,
+//!   so other tasks execute no extra instruction there.
 //! - Only the task changes its own state (and its parent, for a child not
 //!   yet running), so plain relaxed atomics suffice; they make concurrent
 //!   readers (the `/proc` file) safe without a lock on the exit path. The
@@ -51,7 +54,9 @@ mod state;
 use abi::{ActivateControl, InheritControl, QuiesceControl, QuiesceExtensions};
 use compat::{AsBytes, FromBytes, UserPtr};
 use shim::{IsolSlot, SeqFile};
-use state::{Reject, State, ISOL_F_QUIESCE, ISOL_F_QUIESCE_VMSTATS, QUIESCE_BITS};
+use state::{
+    Reject, State, ISOL_F_QUIESCE, ISOL_F_QUIESCE_LRU, ISOL_F_QUIESCE_VMSTATS, QUIESCE_BITS,
+};
 
 /// The state a task owns once it has configured isolation.
 #[derive(Default)]
@@ -98,7 +103,7 @@ fn load(task: &IsolSlot) -> State {
 }
 
 /// Stores `new` as the state of `task`, allocating it on first use, and
-/// makes the syscall work bit follow it. Nothing changes on failure. Runs
+/// makes the `TIF_TASK_ISOL` bit follow it. Nothing changes on failure. Runs
 /// in process context (prctl, fork), which may sleep.
 fn commit(task: &mut IsolSlot, new: &State) -> Result {
     if task.state().is_none() {
@@ -322,8 +327,9 @@ pub unsafe extern "C" fn task_isol_free(tsk: *mut bindings::task_struct) {
     drop(task.take());
 }
 
-/// Quiesces what the calling task asked for; called on its return to user
-/// space from a syscall while its `SYSCALL_WORK_TASK_ISOL` bit is set.
+/// Quiesces what the calling task asked for; called on each of its returns
+/// to user space while its `TIF_TASK_ISOL` bit is set, preemptible, with
+/// interrupts enabled, after all other exit work.
 #[no_mangle]
 pub extern "C" fn task_isol_exit_to_user() {
     // SAFETY: This is the only `IsolSlot` for `current` during the call.
@@ -342,6 +348,11 @@ pub extern "C" fn task_isol_exit_to_user() {
     };
     if let Some(on) = work {
         task.set_exit_work(on);
+    }
+    // Draining moves folios to the LRU lists, which changes vmstat
+    // counters: drain first, then fold.
+    if mask & ISOL_F_QUIESCE_LRU != 0 {
+        shim::lru_add_drain_quiesce();
     }
     if mask & ISOL_F_QUIESCE_VMSTATS != 0 {
         shim::quiet_vmstat_sync();

@@ -25,9 +25,64 @@ fn default_is_empty_and_needs_no_work() {
 
 #[test]
 fn quiesce_mask_rejects_unknown_bits() {
-    for bit in 1..64 {
+    assert_eq!(QUIESCE_BITS, ISOL_F_QUIESCE_VMSTATS | ISOL_F_QUIESCE_LRU);
+    for bit in 2..64 {
         assert_eq!(State::default().set_quiesce(1 << bit), Err(Reject::Invalid));
+        assert_eq!(
+            State::default().set_quiesce(QUIESCE_BITS | 1 << bit),
+            Err(Reject::Invalid)
+        );
     }
+    for mask in [ISOL_F_QUIESCE_VMSTATS, ISOL_F_QUIESCE_LRU, QUIESCE_BITS] {
+        assert_eq!(
+            State::default().set_quiesce(mask).unwrap().quiesce_mask,
+            mask
+        );
+    }
+}
+
+#[test]
+fn oneshot_with_two_bits() {
+    let both = State::default().set_quiesce(QUIESCE_BITS).unwrap();
+    // One bit one-shot, the other on every return.
+    let a = both
+        .activate(ISOL_F_QUIESCE, Some(ISOL_F_QUIESCE_LRU))
+        .unwrap();
+    let (first, next) = a.exit_to_user();
+    assert_eq!(first, QUIESCE_BITS);
+    let (later, _) = next.exit_to_user();
+    assert_eq!(later, ISOL_F_QUIESCE_VMSTATS);
+    assert!(next.wants_exit_work());
+    // Both one-shot: the bit is cleared after the activating return.
+    let (first, next) = both
+        .activate(ISOL_F_QUIESCE, Some(QUIESCE_BITS))
+        .unwrap()
+        .exit_to_user();
+    assert_eq!(first, QUIESCE_BITS);
+    assert!(!next.wants_exit_work());
+    // Not a subset of the configured mask.
+    let lru_only = State::default().set_quiesce(ISOL_F_QUIESCE_LRU).unwrap();
+    assert_eq!(
+        lru_only.activate(ISOL_F_QUIESCE, Some(ISOL_F_QUIESCE_VMSTATS)),
+        Err(Reject::Invalid)
+    );
+    assert_eq!(
+        lru_only.activate(ISOL_F_QUIESCE, Some(QUIESCE_BITS)),
+        Err(Reject::Invalid)
+    );
+}
+
+#[test]
+fn mask_change_while_active_applies_at_next_return() {
+    let a = State::default()
+        .set_quiesce(ISOL_F_QUIESCE_VMSTATS)
+        .unwrap()
+        .activate(ISOL_F_QUIESCE, None)
+        .unwrap();
+    let (_, a) = a.exit_to_user();
+    let changed = a.set_quiesce(ISOL_F_QUIESCE_LRU).unwrap();
+    assert_eq!(changed.active_mask, ISOL_F_QUIESCE);
+    assert_eq!(changed.exit_to_user().0, ISOL_F_QUIESCE_LRU);
 }
 
 #[test]
@@ -196,6 +251,10 @@ fn status_names_every_set_bit() {
         "configured: 0x1 quiesce\nquiesce_mask: 0x1 vmstat_sync\nactive_mask: 0x1 quiesce\n\
          oneshot_mask: 0x1 vmstat_sync\ninherit_mask: 0x3 conf,active\n"
     );
+    let both = State::default().set_quiesce(QUIESCE_BITS).unwrap();
+    assert!(status(&both).contains("quiesce_mask: 0x3 vmstat_sync,lru_drain\n"));
+    let lru = State::default().set_quiesce(ISOL_F_QUIESCE_LRU).unwrap();
+    assert!(status(&lru).contains("quiesce_mask: 0x2 lru_drain\n"));
     let conf_only = configured().set_inherit(ISOL_INHERIT_CONF).unwrap();
     assert!(status(&conf_only)
         .ends_with("active_mask: 0x0\noneshot_mask: 0x0\ninherit_mask: 0x1 conf\n"));
