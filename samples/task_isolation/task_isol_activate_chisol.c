@@ -7,7 +7,12 @@
  * configuration, and the program only activates it when it enters its
  * latency-sensitive part:
  *
- *   chisol -q vmstat_sync -- task_isol_activate_chisol
+ *   chisol -q all -- task_isol_activate_chisol
+ *
+ * configures quiescing of everything the kernel can quiesce (vmstat_sync
+ * and lru_drain on a kernel that has both), and the program activates it.
+ * Whatever bits the launcher chose are what it quiesces: it reconfigures
+ * nothing.
  *
  * Prints what it found and did; last line:
  * "task_isol_activate_chisol: ok configured=0xC active=0xA", where active

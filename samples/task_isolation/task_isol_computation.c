@@ -3,8 +3,9 @@
  * Task isolation sample: an isolated computation whose result goes to disk.
  *
  * Configures, opens the output file, enters task isolated mode (vmstat
- * quiescing active), counts the primes below LIMIT without any system
- * call, leaves task isolated mode and only then writes the result:
+ * and LRU quiescing active, as far as the kernel supports them), counts
+ * the primes below LIMIT without any system call, leaves task isolated
+ * mode and only then writes the result:
  * "primes_below=LIMIT count=N" to OUTPUT.
  *
  *   task_isol_computation OUTPUT [LIMIT]     (default LIMIT: 200000)
@@ -36,6 +37,26 @@ static unsigned long count_primes_below(unsigned long limit)
 	return count;
 }
 
+/*
+ * The quiesce bits to configure: the vmstat counters and the LRU batches,
+ * as far as the running kernel supports them (a kernel without
+ * ISOL_F_QUIESCE_LRU only has the vmstat bit).
+ */
+static __u64 quiesce_bits(void)
+{
+	struct task_isol_quiesce_extensions ext;
+	__u64 bits;
+
+	if (prctl(PR_ISOL_FEAT_GET, ISOL_F_QUIESCE, &ext, 0, 0))
+		err(1, "PR_ISOL_FEAT_GET(ISOL_F_QUIESCE) (kernel without CONFIG_TASK_ISOLATION?)");
+	bits = (ISOL_F_QUIESCE_VMSTATS | ISOL_F_QUIESCE_LRU) &
+	       ext.supported_quiesce_bits;
+	if (!bits)
+		errx(1, "no quiesce bit supported (supported_quiesce_bits 0x%llx)",
+		     (unsigned long long)ext.supported_quiesce_bits);
+	return bits;
+}
+
 static void set_active(__u64 mask)
 {
 	if (prctl(PR_ISOL_ACTIVATE_SET, &mask, NULL, 0, 0))
@@ -44,9 +65,7 @@ static void set_active(__u64 mask)
 
 int main(int argc, char **argv)
 {
-	struct task_isol_quiesce_control qc = {
-		.quiesce_mask = ISOL_F_QUIESCE_VMSTATS,
-	};
+	struct task_isol_quiesce_control qc = { 0 };
 	unsigned long limit = 200000, count;
 	char line[128], *end;
 	int fd, len;
@@ -62,6 +81,7 @@ int main(int argc, char **argv)
 	}
 
 	/* Everything that may fail or block comes before isolation. */
+	qc.quiesce_mask = quiesce_bits();
 	if (prctl(PR_ISOL_CFG_SET, I_CFG_FEAT, ISOL_F_QUIESCE, &qc, 0))
 		err(1, "PR_ISOL_CFG_SET(I_CFG_FEAT, ISOL_F_QUIESCE)");
 	fd = open(argv[1], O_WRONLY | O_CREAT | O_TRUNC, 0644);

@@ -5,7 +5,8 @@
  * Quiescing on every system call costs time on each of them. A program
  * that runs a user-space loop and leaves it only to handle occasional
  * events can instead quiesce once, on the activation call: with the
- * vmstat bit in quiesce_oneshot_mask, the system calls made while
+ * vmstat and LRU bits (those the kernel supports) in
+ * quiesce_oneshot_mask, the system calls made while
  * handling an event do not quiesce, and re-activating with the one-shot
  * mask before going back to the loop quiesces once for all of them.
  *
@@ -32,6 +33,7 @@
 
 static atomic_long posted;
 static long events = 3, interval_ms = 200;
+static __u64 quiesce_mask;	/* configured, and quiesced once per activation */
 
 static long parse_long(const char *s, const char *what, long min, long max)
 {
@@ -61,23 +63,42 @@ static void *event_source(void *arg)
 	return NULL;
 }
 
-/* Activate quiescing, with the vmstat sync done once on this return. */
+/*
+ * The quiesce bits to configure: the vmstat counters and the LRU batches,
+ * as far as the running kernel supports them (a kernel without
+ * ISOL_F_QUIESCE_LRU only has the vmstat bit).
+ */
+static __u64 quiesce_bits(void)
+{
+	struct task_isol_quiesce_extensions ext;
+	__u64 bits;
+
+	if (prctl(PR_ISOL_FEAT_GET, ISOL_F_QUIESCE, &ext, 0, 0))
+		err(1, "PR_ISOL_FEAT_GET(ISOL_F_QUIESCE) (kernel without CONFIG_TASK_ISOLATION?)");
+	bits = (ISOL_F_QUIESCE_VMSTATS | ISOL_F_QUIESCE_LRU) &
+	       ext.supported_quiesce_bits;
+	if (!bits)
+		errx(1, "no quiesce bit supported (supported_quiesce_bits 0x%llx)",
+		     (unsigned long long)ext.supported_quiesce_bits);
+	return bits;
+}
+
+/* Activate quiescing, with every configured bit quiesced once on this return. */
 static void activate_oneshot(void)
 {
 	struct task_isol_activate_control ctl = {
-		.quiesce_oneshot_mask = ISOL_F_QUIESCE_VMSTATS,
+		.quiesce_oneshot_mask = quiesce_mask,
 	};
 	__u64 mask = ISOL_F_QUIESCE;
 
 	if (prctl(PR_ISOL_ACTIVATE_SET, &mask, &ctl, 0, 0))
-		err(1, "PR_ISOL_ACTIVATE_SET(ISOL_F_QUIESCE, oneshot vmstat_sync)");
+		err(1, "PR_ISOL_ACTIVATE_SET(ISOL_F_QUIESCE, oneshot 0x%llx)",
+		    (unsigned long long)quiesce_mask);
 }
 
 int main(int argc, char **argv)
 {
-	struct task_isol_quiesce_control qc = {
-		.quiesce_mask = ISOL_F_QUIESCE_VMSTATS,
-	};
+	struct task_isol_quiesce_control qc = { 0 };
 	unsigned long long loops = 0, since_event = 0;
 	long handled = 0, rearmed = 0;
 	__u64 active;
@@ -96,6 +117,8 @@ int main(int argc, char **argv)
 	if (ret)
 		errx(1, "pthread_create: %s", strerror(ret));
 
+	quiesce_mask = quiesce_bits();
+	qc.quiesce_mask = quiesce_mask;
 	if (prctl(PR_ISOL_CFG_SET, I_CFG_FEAT, ISOL_F_QUIESCE, &qc, 0))
 		err(1, "PR_ISOL_CFG_SET(I_CFG_FEAT, ISOL_F_QUIESCE)");
 	activate_oneshot();

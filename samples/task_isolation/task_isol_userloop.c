@@ -2,7 +2,8 @@
 /*
  * Task isolation sample: a latency-sensitive loop in user space.
  *
- * Configures quiescing of the vmstat counters, pins itself to a CPU
+ * Configures quiescing of the vmstat counters and of the LRU batches
+ * (those of the two the kernel supports), pins itself to a CPU
  * (best an isolated one, see isolcpus= and nohz_full=), activates task
  * isolation and spins in user space for the given time without system
  * calls (clock_gettime() is served by the vDSO). Then it deactivates and
@@ -47,6 +48,26 @@ static unsigned long long now_ns(void)
 	return ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
 }
 
+/*
+ * The quiesce bits to configure: the vmstat counters and the LRU batches,
+ * as far as the running kernel supports them (a kernel without
+ * ISOL_F_QUIESCE_LRU only has the vmstat bit).
+ */
+static __u64 quiesce_bits(void)
+{
+	struct task_isol_quiesce_extensions ext;
+	__u64 bits;
+
+	if (prctl(PR_ISOL_FEAT_GET, ISOL_F_QUIESCE, &ext, 0, 0))
+		err(1, "PR_ISOL_FEAT_GET(ISOL_F_QUIESCE) (kernel without CONFIG_TASK_ISOLATION?)");
+	bits = (ISOL_F_QUIESCE_VMSTATS | ISOL_F_QUIESCE_LRU) &
+	       ext.supported_quiesce_bits;
+	if (!bits)
+		errx(1, "no quiesce bit supported (supported_quiesce_bits 0x%llx)",
+		     (unsigned long long)ext.supported_quiesce_bits);
+	return bits;
+}
+
 static void set_active(__u64 mask)
 {
 	if (prctl(PR_ISOL_ACTIVATE_SET, &mask, NULL, 0, 0))
@@ -55,9 +76,7 @@ static void set_active(__u64 mask)
 
 int main(int argc, char **argv)
 {
-	struct task_isol_quiesce_control qc = {
-		.quiesce_mask = ISOL_F_QUIESCE_VMSTATS,
-	};
+	struct task_isol_quiesce_control qc = { 0 };
 	unsigned long long start, end, prev, t, max_gap = 0, iterations = 0;
 	long cpu = 1, seconds = 1;
 	__u64 features, active;
@@ -75,6 +94,7 @@ int main(int argc, char **argv)
 	if (!(features & ISOL_F_QUIESCE))
 		errx(1, "ISOL_F_QUIESCE not supported (features 0x%llx)",
 		     (unsigned long long)features);
+	qc.quiesce_mask = quiesce_bits();
 
 	CPU_ZERO(&set);
 	CPU_SET(cpu, &set);

@@ -7,14 +7,19 @@ use std::ffi::OsString;
 use clap::error::ErrorKind;
 use clap::{CommandFactory, Parser, ValueEnum};
 
-use crate::names::{mask_names, parse_quiesce_list, QUIESCE};
+use crate::names::{mask_names, parse_quiesce_list, QuiesceList, QUIESCE};
 pub use crate::status::Target;
 use crate::uapi::{ISOL_INHERIT_ACTIVE, ISOL_INHERIT_CONF};
 
 const AFTER_HELP: &str = "\
-Quiesce activities (for --quiesce and --oneshot):
+Quiesce activities (for --quiesce and --oneshot, comma-separated, each once):
   vmstat_sync  fold this CPU's vmstat counters and cancel its pending
-               vmstat_update work on every return from a system call
+               vmstat_update work on every return to user space
+  lru_drain    drain this CPU's per-CPU LRU batches (lru_add_drain) on every
+               return to user space, so that lru_add_drain_all() queues no
+               work on this CPU
+  all          every activity the running kernel supports (chisol --info);
+               an activity it does not support is an error
 
 chisol configures quiescing, sets the inheritance, activates (in that
 order) and then executes the command, which keeps the state across execve.
@@ -41,14 +46,14 @@ executed, 127 if it is not found.";
     after_help = AFTER_HELP
 )]
 struct Cli {
-    /// Configure quiescing of the listed activities (comma-separated)
+    /// Configure quiescing of the listed activities (comma-separated, or all)
     #[arg(short, long, value_name = "LIST", value_parser = parse_quiesce_list)]
-    quiesce: Option<u64>,
+    quiesce: Option<QuiesceList>,
 
-    /// Quiesce the listed activities once, on activation only (needs --activate)
+    /// Quiesce the listed activities (or all) once, on activation only (needs --activate)
     #[arg(short, long, value_name = "LIST", value_parser = parse_quiesce_list,
           requires = "activate")]
-    oneshot: Option<u64>,
+    oneshot: Option<QuiesceList>,
 
     /// Activate quiescing before executing the command
     #[arg(short, long)]
@@ -113,10 +118,10 @@ impl Inherit {
 /// What to do to a command before executing it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunPlan {
-    /// `quiesce_mask` to configure.
-    pub quiesce: Option<u64>,
+    /// `quiesce_mask` to configure (`all` is resolved when run).
+    pub quiesce: Option<QuiesceList>,
     /// `quiesce_oneshot_mask` for the activation.
-    pub oneshot: Option<u64>,
+    pub oneshot: Option<QuiesceList>,
     pub activate: bool,
     /// `inherit_mask` to set.
     pub inherit: Option<u8>,
@@ -173,7 +178,8 @@ where
     if cli.status.is_some() {
         return Ok(Action::Status(Target::Own));
     }
-    if let (Some(q), Some(o)) = (cli.quiesce, cli.oneshot) {
+    // With `all`, the check waits for the kernel's answer (main.rs).
+    if let (Some(QuiesceList::Mask(q)), Some(QuiesceList::Mask(o))) = (cli.quiesce, cli.oneshot) {
         check_oneshot(q, o)
             .map_err(|msg| Cli::command().error(ErrorKind::ArgumentConflict, msg))?;
     }

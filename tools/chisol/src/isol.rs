@@ -93,6 +93,16 @@ pub fn supported_quiesce() -> Result<TaskIsolQuiesceExtensions> {
     Ok(ext)
 }
 
+/// The quiesce activities the running kernel supports: `PR_ISOL_FEAT_GET`
+/// for the features, then for `ISOL_F_QUIESCE` when it is one of them (0
+/// when it is not).
+pub fn supported_quiesce_bits() -> Result<u64> {
+    if supported_features()? & ISOL_F_QUIESCE == 0 {
+        return Ok(0);
+    }
+    Ok(supported_quiesce()?.supported_quiesce_bits)
+}
+
 /// `PR_ISOL_CFG_GET, I_CFG_FEAT, 0`: the configured features.
 pub fn configured_features() -> Result<u64> {
     let mut mask: u64 = 0;

@@ -13,7 +13,7 @@ use std::process::exit;
 
 use chisol::cli::{self, Action, RunPlan};
 use chisol::isol::{self, PrctlError};
-use chisol::names::{field, mask_names, FEATURES, QUIESCE};
+use chisol::names::{field, mask_names, QuiesceList, FEATURES, QUIESCE};
 use chisol::status::{self, StatusError, Target};
 use chisol::uapi::ISOL_F_QUIESCE;
 
@@ -134,16 +134,36 @@ fn run(plan: RunPlan) -> Result<(), Failure> {
         .collect::<Result<Vec<_>, _>>()
         .map_err(|_| Failure::new("argument contains a NUL byte".into()))?;
 
-    // Read-only checks first: nothing is changed when they fail. Without
-    // --quiesce, --activate relies on a configuration chisol inherited.
-    if plan.activate && plan.quiesce.is_none() {
+    // Read-only checks first: nothing is changed when they fail. The lists
+    // are checked against what the running kernel supports, which is also
+    // what `all` stands for.
+    let (quiesce, oneshot) = if plan.quiesce.is_some() || plan.oneshot.is_some() {
+        let supported = isol::supported_quiesce_bits()?;
+        let resolve = |list: Option<QuiesceList>, option| {
+            list.map(|l| l.resolve(supported, option))
+                .transpose()
+                .map_err(Failure::new)
+        };
+        (
+            resolve(plan.quiesce, "--quiesce")?,
+            resolve(plan.oneshot, "--oneshot")?,
+        )
+    } else {
+        (None, None)
+    };
+    if let (Some(q), Some(o)) = (quiesce, oneshot) {
+        cli::check_oneshot(q, o).map_err(Failure::new)?;
+    }
+    // Without --quiesce, --activate relies on a configuration chisol
+    // inherited.
+    if plan.activate && quiesce.is_none() {
         let configured = isol::configured_features()?;
         if configured & ISOL_F_QUIESCE == 0 {
             return Err(Failure::new(
                 "--activate: quiescing is not configured: use --quiesce".into(),
             ));
         }
-        if let Some(oneshot) = plan.oneshot {
+        if let Some(oneshot) = oneshot {
             let inherited = isol::quiesce_mask()?;
             if oneshot & !inherited != 0 {
                 return Err(Failure::new(format!(
@@ -155,7 +175,7 @@ fn run(plan: RunPlan) -> Result<(), Failure> {
         }
     }
 
-    if let Some(mask) = plan.quiesce {
+    if let Some(mask) = quiesce {
         isol::set_quiesce_mask(mask)?;
     }
     if let Some(mask) = plan.inherit {
@@ -165,7 +185,7 @@ fn run(plan: RunPlan) -> Result<(), Failure> {
     // SAFETY: restoring the default disposition of a signal is always sound.
     unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
     if plan.activate {
-        isol::activate(ISOL_F_QUIESCE, plan.oneshot)?;
+        isol::activate(ISOL_F_QUIESCE, oneshot)?;
     }
     Err(exec(&plan.command[0], &argv))
 }

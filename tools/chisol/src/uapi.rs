@@ -24,7 +24,8 @@ pub const I_CFG_INHERIT: u64 = 2;
 pub const ISOL_F_QUIESCE: u64 = 1 << 0;
 
 /// Activities that `ISOL_F_QUIESCE` can quiesce (`quiesce_mask` bits).
-pub const ISOL_F_QUIESCE_VMSTATS: u64 = 1 << 0;
+pub const ISOL_F_QUIESCE_VMSTATS: u64 = 1 << 0; // "vmstat_sync"
+pub const ISOL_F_QUIESCE_LRU: u64 = 1 << 1; // "lru_drain"
 
 /// `inherit_mask` bits.
 pub const ISOL_INHERIT_CONF: u8 = 1 << 0;

@@ -5,7 +5,8 @@
 
 use std::process::{Command, Output};
 
-use chisol::{isol, status};
+use chisol::uapi::{ISOL_F_QUIESCE_LRU, ISOL_F_QUIESCE_VMSTATS};
+use chisol::{isol, names, status};
 
 fn chisol(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_chisol"))
@@ -37,8 +38,28 @@ const HINT: &str = "chisol: kernel without task isolation support (CONFIG_TASK_I
 fn usage_errors_exit_1_and_say_why() {
     let o = chisol(&["-q", "nosuch", "true"]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("unknown quiesce activity 'nosuch' (known: vmstat_sync)"));
+    assert!(stderr(&o)
+        .contains("unknown quiesce activity 'nosuch' (known: vmstat_sync, lru_drain, all)"));
     assert!(stdout(&o).is_empty());
+
+    for (list, msg) in [
+        (
+            "lru_drain,lru_drain",
+            "quiesce activity 'lru_drain' listed twice",
+        ),
+        ("", "empty name in the list"),
+        ("vmstat_sync,", "empty name in the list"),
+        (
+            "all,lru_drain",
+            "'all' stands alone: it cannot be listed with other names",
+        ),
+    ] {
+        let o = chisol(&["-q", list, "-a", "touch", "/nonexistent-chisol-ran"]);
+        assert_eq!(o.status.code(), Some(1), "{list}");
+        assert!(stderr(&o).starts_with("error: "), "{list}: {}", stderr(&o));
+        assert!(stderr(&o).contains(msg), "{list}: {}", stderr(&o));
+        assert!(stdout(&o).is_empty());
+    }
 
     let o = chisol(&["-q", "vmstat_sync"]);
     assert_eq!(o.status.code(), Some(1));
@@ -106,7 +127,20 @@ fn info_reports_the_kernel() {
             "{}",
             stdout(&o)
         );
-        assert!(stdout(&o).contains("\nquiesce_bits: 0x1 vmstat_sync\n"));
+        // One line per feature's extension: every supported quiesce bit,
+        // by name, as the kernel's FEAT_GET reports them.
+        let bits = isol::supported_quiesce().unwrap().supported_quiesce_bits;
+        assert_ne!(bits & ISOL_F_QUIESCE_VMSTATS, 0);
+        assert_eq!(
+            stdout(&o),
+            format!(
+                "features: 0x1 quiesce\n{}\n",
+                names::field("quiesce_bits", bits, names::QUIESCE)
+            )
+        );
+        if bits == ISOL_F_QUIESCE_VMSTATS | ISOL_F_QUIESCE_LRU {
+            assert!(stdout(&o).ends_with("\nquiesce_bits: 0x3 vmstat_sync,lru_drain\n"));
+        }
     } else {
         assert_eq!(o.status.code(), Some(1));
         assert_eq!(
@@ -116,20 +150,93 @@ fn info_reports_the_kernel() {
     }
 }
 
+/// The quiesce bits the running kernel supports (None: no task isolation).
+fn supported_bits() -> Option<u64> {
+    kernel_has_isolation().then(|| isol::supported_quiesce_bits().unwrap())
+}
+
 #[test]
 fn quiesce_names_the_failing_call() {
-    let o = chisol(&["-q", "vmstat_sync", "-a", "true"]);
-    if kernel_has_isolation() {
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    } else {
-        assert_eq!(o.status.code(), Some(1));
-        assert_eq!(
-            stderr(&o),
-            format!(
-                "chisol: PR_ISOL_CFG_SET(I_CFG_FEAT, ISOL_F_QUIESCE): Invalid argument\n{HINT}"
-            )
-        );
+    // The lists are checked against PR_ISOL_FEAT_GET before anything is set.
+    for list in ["vmstat_sync", "lru_drain", "vmstat_sync,lru_drain", "all"] {
+        let o = chisol(&["-q", list, "-a", "true"]);
+        match supported_bits() {
+            Some(bits) if bits & ISOL_F_QUIESCE_LRU == 0 && list.contains("lru_drain") => {
+                assert_eq!(o.status.code(), Some(1), "{list}");
+            }
+            Some(_) => assert_eq!(o.status.code(), Some(0), "{list}: {}", stderr(&o)),
+            None => {
+                assert_eq!(o.status.code(), Some(1), "{list}");
+                assert_eq!(
+                    stderr(&o),
+                    format!("chisol: PR_ISOL_FEAT_GET(0): Invalid argument\n{HINT}"),
+                    "{list}"
+                );
+            }
+        }
     }
+}
+
+#[test]
+fn quiesce_all_is_every_supported_bit() {
+    let o = chisol(&[
+        "-q",
+        "all",
+        "-o",
+        "all",
+        "-a",
+        "--",
+        env!("CARGO_BIN_EXE_chisol"),
+        "-s",
+    ]);
+    match supported_bits() {
+        Some(bits) => {
+            assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+            let out = stdout(&o);
+            for line in [
+                names::field("quiesce_mask", bits, names::QUIESCE),
+                names::field("oneshot_mask", bits, names::QUIESCE),
+                "active_mask: 0x1 quiesce".to_string(),
+            ] {
+                assert!(out.lines().any(|l| l == line), "{line}: {out}");
+            }
+        }
+        None => {
+            assert_eq!(o.status.code(), Some(1));
+            assert_eq!(
+                stderr(&o),
+                format!("chisol: PR_ISOL_FEAT_GET(0): Invalid argument\n{HINT}")
+            );
+        }
+    }
+}
+
+#[test]
+fn an_unsupported_bit_is_named_and_changes_nothing() {
+    // On a kernel with only vmstat_sync, lru_drain is refused before any
+    // change: the command does not run (it would create the file).
+    let Some(bits) = supported_bits() else {
+        return;
+    };
+    if bits & ISOL_F_QUIESCE_LRU != 0 {
+        return;
+    }
+    let o = chisol(&[
+        "-q",
+        "vmstat_sync,lru_drain",
+        "-a",
+        "touch",
+        "/nonexistent-chisol-ran",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "chisol: --quiesce: quiesce activity 'lru_drain' is not supported by the running \
+             kernel (supported: {})\n",
+            names::mask_names(bits, names::QUIESCE)
+        )
+    );
 }
 
 #[test]

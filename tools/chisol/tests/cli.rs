@@ -5,7 +5,10 @@
 use std::ffi::OsString;
 
 use chisol::cli::{check_oneshot, exit_code, parse, Action, RunPlan, Target};
-use chisol::uapi::{ISOL_F_QUIESCE_VMSTATS, ISOL_INHERIT_ACTIVE, ISOL_INHERIT_CONF};
+use chisol::names::QuiesceList::{self, All, Mask};
+use chisol::uapi::{
+    ISOL_F_QUIESCE_LRU, ISOL_F_QUIESCE_VMSTATS, ISOL_INHERIT_ACTIVE, ISOL_INHERIT_CONF,
+};
 use clap::error::ErrorKind;
 
 fn run(args: &[&str]) -> RunPlan {
@@ -42,7 +45,7 @@ fn quiesce_activate_inherit_and_command() {
     assert_eq!(
         plan,
         RunPlan {
-            quiesce: Some(ISOL_F_QUIESCE_VMSTATS),
+            quiesce: Some(Mask(ISOL_F_QUIESCE_VMSTATS)),
             oneshot: None,
             activate: true,
             inherit: Some(ISOL_INHERIT_CONF | ISOL_INHERIT_ACTIVE),
@@ -61,8 +64,8 @@ fn long_options() {
         "--inherit=conf",
         "prog",
     ]);
-    assert_eq!(plan.quiesce, Some(ISOL_F_QUIESCE_VMSTATS));
-    assert_eq!(plan.oneshot, Some(ISOL_F_QUIESCE_VMSTATS));
+    assert_eq!(plan.quiesce, Some(Mask(ISOL_F_QUIESCE_VMSTATS)));
+    assert_eq!(plan.oneshot, Some(Mask(ISOL_F_QUIESCE_VMSTATS)));
     assert!(plan.activate);
     assert_eq!(plan.inherit, Some(ISOL_INHERIT_CONF));
     assert_eq!(plan.command, os(&["prog"]));
@@ -71,7 +74,7 @@ fn long_options() {
 #[test]
 fn configure_only_leaves_activation_to_the_program() {
     let plan = run(&["-q", "vmstat_sync", "prog"]);
-    assert_eq!(plan.quiesce, Some(ISOL_F_QUIESCE_VMSTATS));
+    assert_eq!(plan.quiesce, Some(Mask(ISOL_F_QUIESCE_VMSTATS)));
     assert!(!plan.activate);
     assert_eq!(plan.inherit, None);
 }
@@ -84,10 +87,90 @@ fn activate_alone_relies_on_an_inherited_configuration() {
 }
 
 #[test]
-fn repeated_names_are_one_bit() {
+fn lru_drain_and_lists_of_both() {
+    let q = |list| run(&["-q", list, "p"]).quiesce;
+    assert_eq!(q("lru_drain"), Some(Mask(ISOL_F_QUIESCE_LRU)));
+    let both = Some(Mask(ISOL_F_QUIESCE_VMSTATS | ISOL_F_QUIESCE_LRU));
+    assert_eq!(q("vmstat_sync,lru_drain"), both);
+    assert_eq!(q("lru_drain,vmstat_sync"), both);
+    let plan = run(&["-q", "vmstat_sync,lru_drain", "-o", "lru_drain", "-a", "p"]);
+    assert_eq!(plan.oneshot, Some(Mask(ISOL_F_QUIESCE_LRU)));
+}
+
+#[test]
+fn all_is_left_to_the_running_kernel() {
+    let plan = run(&["-q", "all", "-a", "p"]);
+    assert_eq!(plan.quiesce, Some(All));
+    let plan = run(&["--quiesce=all", "--oneshot=all", "-a", "p"]);
+    assert_eq!((plan.quiesce, plan.oneshot), (Some(All), Some(All)));
+    // Checked against the kernel's answer when run, not when parsed.
+    let plan = run(&["-q", "vmstat_sync", "-o", "all", "-a", "p"]);
+    assert_eq!(plan.oneshot, Some(All));
+    assert_eq!(run(&["-o", "all", "-a", "p"]).quiesce, None);
+}
+
+#[test]
+fn all_resolves_to_what_the_kernel_supports() {
+    assert_eq!(All.resolve(0b11, "--quiesce"), Ok(0b11));
+    assert_eq!(All.resolve(0b01, "--quiesce"), Ok(0b01));
     assert_eq!(
-        run(&["-q", "vmstat_sync,vmstat_sync", "p"]).quiesce,
-        Some(1)
+        All.resolve(0, "--quiesce"),
+        Err("--quiesce all: the running kernel supports no quiesce activity".to_string())
+    );
+    assert_eq!(Mask(0b11).resolve(0b11, "--quiesce"), Ok(0b11));
+    assert_eq!(Mask(0b01).resolve(0b01, "--quiesce"), Ok(0b01));
+}
+
+#[test]
+fn a_name_the_kernel_lacks_names_it_and_the_supported_ones() {
+    let r = |list: QuiesceList, supported| list.resolve(supported, "--quiesce").unwrap_err();
+    assert_eq!(
+        r(Mask(0b11), 0b01),
+        "--quiesce: quiesce activity 'lru_drain' is not supported by the running kernel \
+         (supported: vmstat_sync)"
+    );
+    assert_eq!(
+        Mask(0b10).resolve(0b01, "--oneshot").unwrap_err(),
+        "--oneshot: quiesce activity 'lru_drain' is not supported by the running kernel \
+         (supported: vmstat_sync)"
+    );
+    assert_eq!(
+        r(Mask(0b11), 0),
+        "--quiesce: quiesce activities 'vmstat_sync,lru_drain' are not supported by the \
+         running kernel (supported: none)"
+    );
+}
+
+#[test]
+fn a_name_listed_twice_is_rejected() {
+    for list in ["vmstat_sync,vmstat_sync", "lru_drain,vmstat_sync,lru_drain"] {
+        let e = error(&["-q", list, "p"]);
+        assert_eq!(e.kind(), ErrorKind::ValueValidation, "{list}");
+        assert!(e.to_string().contains("listed twice"), "{e}");
+        assert_eq!(exit_code(&e), 1);
+    }
+    let msg = error(&["-q", "vmstat_sync,vmstat_sync", "p"]).to_string();
+    assert!(
+        msg.contains("quiesce activity 'vmstat_sync' listed twice"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn all_stands_alone() {
+    for list in ["all,vmstat_sync", "lru_drain,all", "all,all", "all,"] {
+        let e = error(&["-q", list, "p"]);
+        assert_eq!(e.kind(), ErrorKind::ValueValidation, "{list}");
+        assert!(
+            e.to_string()
+                .contains("'all' stands alone: it cannot be listed with other names"),
+            "{list}: {e}"
+        );
+        assert_eq!(exit_code(&e), 1);
+    }
+    assert_eq!(
+        error(&["-q", "ALL", "p"]).kind(),
+        ErrorKind::ValueValidation
     );
 }
 
@@ -229,14 +312,20 @@ fn unknown_quiesce_name_lists_the_known_ones() {
         assert_eq!(e.kind(), ErrorKind::ValueValidation, "{args:?}");
         let msg = e.to_string();
         assert!(msg.contains("unknown quiesce activity 'foo'"), "{msg}");
-        assert!(msg.contains("known: vmstat_sync"), "{msg}");
+        assert!(msg.contains("known: vmstat_sync, lru_drain, all"), "{msg}");
         assert_eq!(exit_code(&e), 1);
     }
 }
 
 #[test]
 fn empty_quiesce_list_is_rejected() {
-    for list in ["", ",", "vmstat_sync,"] {
+    for list in [
+        "",
+        ",",
+        "vmstat_sync,",
+        ",lru_drain",
+        "vmstat_sync,,lru_drain",
+    ] {
         let e = error(&["-q", list, "p"]);
         assert_eq!(e.kind(), ErrorKind::ValueValidation, "{list:?}");
         assert!(e.to_string().contains("empty name"), "{e}");
@@ -261,16 +350,29 @@ fn oneshot_needs_activate() {
 
 #[test]
 fn oneshot_must_be_a_subset_of_quiesce() {
-    // With a single quiesce activity a list cannot name one that -q lacks,
-    // so the subset rule is checked on masks with a second (future) bit.
     assert_eq!(check_oneshot(0b01, 0b01), Ok(()));
     assert_eq!(check_oneshot(0b11, 0b01), Ok(()));
     assert_eq!(check_oneshot(0b11, 0), Ok(()));
     let msg = check_oneshot(0b01, 0b11).unwrap_err();
     assert!(
-        msg.contains("--oneshot bit1 is not configured by --quiesce vmstat_sync"),
+        msg.contains("--oneshot lru_drain is not configured by --quiesce vmstat_sync"),
         "{msg}"
     );
+    // A bit without a name (a newer kernel's) is numbered.
+    let msg = check_oneshot(0b11, 0b111).unwrap_err();
+    assert!(
+        msg.contains("--oneshot bit2 is not configured by --quiesce vmstat_sync,lru_drain"),
+        "{msg}"
+    );
+    // The same rule on the command line, before anything is changed.
+    let e = error(&["-q", "vmstat_sync", "-o", "lru_drain", "-a", "p"]);
+    assert_eq!(e.kind(), ErrorKind::ArgumentConflict);
+    assert!(
+        e.to_string()
+            .contains("--oneshot lru_drain is not configured by --quiesce vmstat_sync"),
+        "{e}"
+    );
+    assert_eq!(exit_code(&e), 1);
 }
 
 #[test]
@@ -363,6 +465,8 @@ fn help_and_version_exit_zero() {
         "--all-tasks",
         "chisol --pid <pid> [--all-tasks]",
         "vmstat_sync",
+        "lru_drain",
+        "every activity the running kernel supports",
         "thread-self",
     ] {
         assert!(help.contains(needle), "--help lacks {needle}");

@@ -7,7 +7,9 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use chisol::names::{field, mask_names, parse_quiesce_list, FEATURES, INHERIT, QUIESCE};
+use chisol::names::{
+    field, mask_names, parse_quiesce_list, QuiesceList, FEATURES, INHERIT, QUIESCE,
+};
 use chisol::status::{prefix_lines, read_status, thread_ids, StatusError, Target};
 
 const ACTIVE: &str = "configured: 0x1 quiesce\n\
@@ -202,6 +204,7 @@ fn unreadable_status_names_the_file_and_errno() {
 fn unknown_bits_are_numbered() {
     assert_eq!(mask_names(0b101, FEATURES), "quiesce,bit2");
     assert_eq!(mask_names(1 << 63, QUIESCE), "bit63");
+    assert_eq!(mask_names(0b101, QUIESCE), "vmstat_sync,bit2");
     assert_eq!(
         field("features", 0x81, FEATURES),
         "features: 0x81 quiesce,bit7"
@@ -214,8 +217,49 @@ fn unknown_bits_are_numbered() {
 }
 
 #[test]
+fn quiesce_names_are_the_kernels() {
+    // The names and the order of /proc/<tid>/task_isolation.
+    assert_eq!(
+        field("quiesce_mask", 0x3, QUIESCE),
+        "quiesce_mask: 0x3 vmstat_sync,lru_drain"
+    );
+    assert_eq!(
+        field("oneshot_mask", 0x2, QUIESCE),
+        "oneshot_mask: 0x2 lru_drain"
+    );
+    assert_eq!(
+        field("quiesce_bits", 0x1, QUIESCE),
+        "quiesce_bits: 0x1 vmstat_sync"
+    );
+}
+
+#[test]
+fn both_quiesce_bits_pass_through() {
+    let p = FakeProc::new("lru");
+    let text = "configured: 0x1 quiesce\n\
+                quiesce_mask: 0x3 vmstat_sync,lru_drain\n\
+                active_mask: 0x1 quiesce\n\
+                oneshot_mask: 0x2 lru_drain\n\
+                inherit_mask: 0x0\n";
+    p.process(300, &[(300, text), (301, EMPTY)]);
+    assert_eq!(read_status(p.path(), Target::Task(300)).unwrap(), text);
+    let out = read_status(p.path(), Target::AllTasks(300)).unwrap();
+    assert!(out.contains("\n300 quiesce_mask: 0x3 vmstat_sync,lru_drain\n"));
+    assert!(out.contains("\n300 oneshot_mask: 0x2 lru_drain\n"));
+    assert!(out.contains("\n301 quiesce_mask: 0x0\n"));
+}
+
+#[test]
 fn quiesce_list() {
-    assert_eq!(parse_quiesce_list("vmstat_sync"), Ok(1));
+    use QuiesceList::{All, Mask};
+    assert_eq!(parse_quiesce_list("vmstat_sync"), Ok(Mask(1)));
+    assert_eq!(parse_quiesce_list("lru_drain"), Ok(Mask(2)));
+    assert_eq!(parse_quiesce_list("vmstat_sync,lru_drain"), Ok(Mask(3)));
+    assert_eq!(parse_quiesce_list("all"), Ok(All));
+    assert!(parse_quiesce_list("lru").is_err());
+    assert!(parse_quiesce_list("lru_drain ").is_err());
+    assert!(parse_quiesce_list("all,lru_drain").is_err());
+    assert!(parse_quiesce_list("vmstat_sync,vmstat_sync").is_err());
     assert!(parse_quiesce_list("vmstat").is_err());
     assert!(parse_quiesce_list(" vmstat_sync").is_err());
 }

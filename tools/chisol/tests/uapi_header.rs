@@ -119,6 +119,7 @@ fn every_constant_matches_the_header() {
         ("I_CFG_INHERIT", I_CFG_INHERIT),
         ("ISOL_F_QUIESCE", ISOL_F_QUIESCE),
         ("ISOL_F_QUIESCE_VMSTATS", ISOL_F_QUIESCE_VMSTATS),
+        ("ISOL_F_QUIESCE_LRU", ISOL_F_QUIESCE_LRU),
         ("ISOL_INHERIT_CONF", ISOL_INHERIT_CONF as u64),
         ("ISOL_INHERIT_ACTIVE", ISOL_INHERIT_ACTIVE as u64),
     ]
