@@ -19,24 +19,32 @@
 # boots once more under QEMU -icount, where guest time counts instructions:
 # the cost cases measured in instructions, immune to the host's load.
 #
+# Each boot also runs the LRU scenario (tools/bench/isol_lru_load.c on
+# CPU 0 makes the kernel drain every CPU's LRU batches several times a
+# second; isol_noise lru-off/lru-on count lru_add_drain_per_cpu on CPUs 1
+# and 2), and the cost cases include a page-fault loop and both quiesce
+# bits (vmstat_sync + lru_drain) active.
+#
 # Knobs: TI_BENCH_ROUNDS (ABBA halves, default 2: 4 boots), TI_BENCH_REPS
 # (repetitions per boot, default 3), TI_BENCH_SECS (seconds of spinning per
-# interruption run, default 10), TI_BENCH_ITERS (getpid,dirty,fork loop
-# lengths, default 2000000,10000,300), TI_BENCH_NICE (QEMU's nice value,
+# interruption run, default 10), TI_BENCH_ITERS (getpid,dirty,fork,fault
+# loop lengths, default 2000000,10000,300,20000), TI_BENCH_NICE (QEMU's nice value,
 # default -10: on a shared build machine the guest's vCPUs then lose less
 # time to other jobs; timings are still only compared as ratios),
 # TI_BENCH_ICOUNT_REPS and TI_BENCH_ICOUNT_ITERS (the instruction-count
-# boots, default 5 and 200000,2000,50).
+# boots, default 5 and 200000,2000,50,2000), TI_BENCH_LRU_REPS (in how many
+# of each boot's repetitions the LRU scenario runs, default all).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 ROUNDS=${TI_BENCH_ROUNDS:-2}
 REPS=${TI_BENCH_REPS:-3}
 SECS=${TI_BENCH_SECS:-10}
-ITERS=${TI_BENCH_ITERS:-2000000,10000,300}
+ITERS=${TI_BENCH_ITERS:-2000000,10000,300,20000}
 NICE=${TI_BENCH_NICE:--10}
 ICOUNT_REPS=${TI_BENCH_ICOUNT_REPS:-5}
-ICOUNT_ITERS=${TI_BENCH_ICOUNT_ITERS:-200000,2000,50}
+ICOUNT_ITERS=${TI_BENCH_ICOUNT_ITERS:-200000,2000,50,2000}
+LRU_REPS=${TI_BENCH_LRU_REPS:-$REPS}
 PATCHED=task_isolation
 B=$OUT/bench
 rel=${B#"$TOP"/}
@@ -57,7 +65,8 @@ pack_initramfs() {
 		cp /bin/busybox \$root/bin/busybox && ln -s busybox \$root/bin/sh
 		cp /src/scripts/guest/init \$root/init
 		cp /src/scripts/guest/bench.sh \$root/ti/
-		cp /src/$rel/bin/isol_cost /src/$rel/bin/isol_noise \$root/ti/bench/
+		cp /src/$rel/bin/isol_cost /src/$rel/bin/isol_noise /src/$rel/bin/isol_lru_load \
+			\$root/ti/bench/
 		printf 'root:x:0:0:root:/:/bin/sh\n' >\$root/etc/passwd
 		printf 'root:x:0:\n' >\$root/etc/group
 		cd \$root && find . | cpio -o -H newc --quiet >/src/$rel/initramfs.cpio
@@ -81,8 +90,8 @@ boot() {	# boot KERNEL-FLAVOR NAME [KERNEL-ARGS]
 	# Show the result lines as they come; the whole console is in the log.
 	set +e
 	nice -n "$NICE" bash "$TOP/scripts/qemu-run.sh" -f "$1" -m bench -t 1800 \
-		-a "${3:-ti.reps=$REPS ti.secs=$SECS ti.iters=$ITERS}" |
-		grep --line-buffered -E '^BENCH (boot|cost|noise|proof|done) ' |
+		-a "${3:-ti.reps=$REPS ti.secs=$SECS ti.iters=$ITERS ti.lru_reps=$LRU_REPS}" |
+		grep --line-buffered -E '^BENCH (boot|cost|noise|lru|load|proof|done) ' |
 		sed -u 's/^BENCH /    /' >&2
 	rc=${PIPESTATUS[0]}
 	set -e

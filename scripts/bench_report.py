@@ -29,6 +29,7 @@ CPU_NAME = {1: "CPU 1 (isolated: isolcpus=nohz,domain + nohz_full)",
 # Targets of the issue.
 T_BA = 0.01      # |(b)/(a) - 1|
 T_CB = 1.25      # (c)/(b)
+T_CB_LRU = 1.20  # (c)/(b) with both quiesce bits (vmstat_sync + lru_drain), CPU 1
 T_RATE = 1.0     # vmstat_update per second without quiescing, CPU 2
 T_WALL = 30 * 60  # make bench, seconds
 
@@ -62,7 +63,8 @@ def parse_logs(d, prefix="boot"):
         idx, flavor = int(m.group(1)), m.group(2)
         boot = {"boot": idx, "flavor": flavor, "kernel": KERNELS.get(flavor, flavor),
                 "log": os.path.basename(path), "info": {}, "cost": [], "proof": [],
-                "noise": [], "noise_times": [], "done": None, "skipped": []}
+                "noise": [], "noise_times": [], "lru": [], "lru_times": [], "load": [],
+                "done": None, "skipped": []}
         with open(path, errors="replace") as f:
             for line in f:
                 p = parse_line(line.rstrip("\n"))
@@ -76,12 +78,13 @@ def parse_logs(d, prefix="boot"):
                     boot["info"] = fl
                 elif kind == "done":
                     boot["done"] = int(fl.get("rc", 1))
-                elif kind == "noise_times":
-                    boot["noise_times"].append({
+                elif kind in ("noise_times", "lru_times"):
+                    boot[kind].append({
                         "cpu": int(fl["cpu"]), "mode": fl["mode"], "rep": int(fl["rep"]),
                         "vmstat_t": [float(x) for x in fl.get("vmstat_t", "").split(",") if x],
+                        "lru_t": [float(x) for x in fl.get("lru_t", "").split(",") if x],
                         "thread_bins": [int(x) for x in fl.get("thread_bins", "").split(",") if x]})
-                elif kind in ("cost", "proof", "noise"):
+                elif kind in ("cost", "proof", "noise", "lru", "load"):
                     boot[kind].append({k: num(v) for k, v in fl.items()})
         boots.append(boot)
     return boots
@@ -118,8 +121,8 @@ def cost_section(boots, stat="median"):
     for cpu in CPUS:
         c = {}
         for kernel in ("baseline", "patched"):
-            for case in ("getpid", "dirty", "fork"):
-                for mode in ("plain", "quiesce", "inherit"):
+            for case in ("getpid", "dirty", "fork", "fault"):
+                for mode in ("plain", "quiesce", "both", "inherit"):
                     s = cost_stats(boots, kernel, cpu, case, mode)
                     if s:
                         c[f"{kernel}/{case}/{mode}"] = s
@@ -154,6 +157,11 @@ def cost_section(boots, stat="median"):
         rat("dirty patched/baseline", "patched/dirty/plain", "baseline/dirty/plain")
         rat("fork inherit/plain", "patched/fork/inherit", "patched/fork/plain")
         rat("fork patched/baseline", "patched/fork/plain", "baseline/fork/plain")
+        rat("fault b/a", "patched/fault/plain", "baseline/fault/plain")
+        rat("c2/b", "patched/getpid/both", "patched/getpid/plain")
+        rat("d2/b", "patched/fault/both", "patched/fault/plain")
+        rat("fault quiesce/plain", "patched/fault/quiesce", "patched/fault/plain")
+        rat("fault both/quiesce", "patched/fault/both", "patched/fault/quiesce")
         cost[f"cpu{cpu}"] = {"figures": c, "ratios": r}
     return cost
 
@@ -178,7 +186,7 @@ def build_results(boots, icount, args):
     res["proof"] = proof
 
     noise = {}
-    fields = ("vmstat_update", "vmstat_noise", "vmstat_noise_us", "thread_noise",
+    fields = ("vmstat_update", "vmstat_noise", "vmstat_noise_us", "lru_drain", "thread_noise",
               "thread_noise_us", "kworker_noise", "irq_noise", "softirq_noise",
               "window_s", "overrun")
     for cpu in CPUS:
@@ -191,7 +199,7 @@ def build_results(boots, icount, args):
                     if n["cpu"] == cpu and n["mode"] == mode]
             if not runs:
                 continue
-            e = {f: stats([r[f] for r in runs]) for f in fields}
+            e = {f: stats([r.get(f) for r in runs]) for f in fields}
             e["vmstat_update_per_s"] = stats([r["vmstat_update"] / r["secs"] for r in runs])
             times = [dict(t, boot=b["boot"]) for b in boots if b["kernel"] == kernel
                      for t in b["noise_times"] if t["cpu"] == cpu and t["mode"] == mode]
@@ -203,6 +211,9 @@ def build_results(boots, icount, args):
             e["vmstat_last_s"] = stats([t["vmstat_t"][-1] for t in times if t["vmstat_t"]])
             noise[f"cpu{cpu}/{kernel}/{mode}"] = e
     res["noise"] = noise
+    res["lru_noise"] = lru_noise_section(boots)
+    res["lru_load"] = sorted({" ".join(f"{k}={v}" for k, v in ld.items() if k != "cpu")
+                              for b in boots for ld in b["load"]})
 
     skipped = sorted({f"{s['kind']} {s.get('case', '')}/{s.get('mode', '')}".replace(" /", " ")
                       for b in boots if b["kernel"] == "baseline" for s in b["skipped"]})
@@ -231,6 +242,29 @@ def build_results(boots, icount, args):
     return res
 
 
+LRU_FIELDS = ("lru_drain", "lru_noise", "lru_noise_us", "fills", "vmstat_update",
+              "vmstat_noise", "thread_noise", "thread_noise_us", "kworker_noise", "irq_noise",
+              "irq_noise_us", "softirq_noise", "window_s", "overrun")
+
+
+def lru_noise_section(boots):
+    """The LRU scenario: per CPU and kernel/mode, the statistics of its runs."""
+    out = {}
+    for cpu in CPUS:
+        for kernel, mode in (("baseline", "off"), ("patched", "off"), ("patched", "on")):
+            runs = [dict(n, secs=float(b["info"].get("secs", n["window_s"])))
+                    for b in boots if b["kernel"] == kernel for n in b["lru"]
+                    if n["cpu"] == cpu and n["mode"] == mode]
+            if not runs:
+                continue
+            e = {f: stats([r.get(f) for r in runs]) for f in LRU_FIELDS}
+            e["lru_drain_per_s"] = stats([r["lru_drain"] / r["secs"] for r in runs])
+            e["times"] = [dict(t, boot=b["boot"]) for b in boots if b["kernel"] == kernel
+                          for t in b["lru_times"] if t["cpu"] == cpu and t["mode"] == mode]
+            out[f"cpu{cpu}/{kernel}/{mode}"] = e
+    return out
+
+
 def targets(res):
     t = []
 
@@ -257,6 +291,17 @@ def targets(res):
             if cb is not None:
                 add(f"(c)/(b), CPU {cpu}, {what}", f"{cb:.3f}", f"<= {T_CB}", cb <= T_CB,
                     "" if cb <= T_CB else f"{100 * (cb / T_CB - 1):.1f}% over the target")
+        # The lru_drain bit's targets, on the isolated CPU.
+        r = res[sect]["cpu1"]["ratios"]
+        fba, cb2 = r.get("fault b/a", {}).get("value"), r.get("c2/b", {}).get("value")
+        if fba is not None:
+            dev = abs(fba - 1)
+            add(f"page-fault loop (b)/(a), CPU 1, {what}", f"{fba:.4f}", "within 1% of 1",
+                dev <= T_BA, "" if dev <= T_BA else f"off by {100 * dev:.2f}%")
+        if cb2 is not None:
+            add(f"(c)/(b) with both bits (0x3), getpid, CPU 1, {what}", f"{cb2:.3f}",
+                f"<= {T_CB_LRU:.2f}", cb2 <= T_CB_LRU,
+                "" if cb2 <= T_CB_LRU else f"{100 * (cb2 / T_CB_LRU - 1):.1f}% over the target")
     for cpu in CPUS:
         e = res["noise"].get(f"cpu{cpu}/patched/on")
         if e:
@@ -277,6 +322,20 @@ def targets(res):
                             f"(median)")
             add(f"without quiescing, CPU 2, {kernel}: vmstat_update runs per second of the "
                 f"window (median)", f"{rate:.2f}", f">= {T_RATE}", rate >= T_RATE, why)
+    lru = res.get("lru_noise") or {}
+    for cpu in CPUS:
+        e = lru.get(f"cpu{cpu}/patched/on")
+        if e:
+            ld, ln = e["lru_drain"]["max"], e["lru_noise"]["max"]
+            add(f"lru_drain active under the drain load, CPU {cpu}: lru_add_drain_per_cpu / "
+                f"LRU thread noise (max of {e['lru_drain']['n']} runs)", f"{ld} / {ln}", "0 / 0",
+                ld == 0 and ln == 0)
+    e = lru.get("cpu1/baseline/off")
+    if e:
+        m = e["lru_drain"]["median"]
+        add("the LRU scenario interrupts an isolated CPU without lru_drain: "
+            "lru_add_drain_per_cpu runs on CPU 1, baseline kernel (median per window)",
+            f"{m:g}", ">= 1", m >= 1)
     total = res["timing_s"].get("make_bench_total")
     if total is not None:
         add("make bench wall time (2 cores, warm cache)", f"{total / 60:.1f} min", "<= 30 min",
@@ -307,6 +366,8 @@ COST_ROWS = [
     ("(a)", "getpid()", "baseline", "baseline/getpid/plain"),
     ("(b)", "getpid()", "patched, no isolation", "patched/getpid/plain"),
     ("(c)", "getpid()", "patched, quiescing active, nothing to fold", "patched/getpid/quiesce"),
+    ("(c2)", "getpid()", "patched, vmstat_sync + lru_drain active (0x3), nothing to fold or "
+     "drain", "patched/getpid/both"),
     ("", "mmap(MAP_POPULATE, 1 page) / munmap", "baseline", "baseline/dirty/plain"),
     ("(b')", "mmap(MAP_POPULATE, 1 page) / munmap", "patched, no isolation", "patched/dirty/plain"),
     ("(d)", "mmap(MAP_POPULATE, 1 page) / munmap", "patched, quiescing active, each call folds",
@@ -315,6 +376,12 @@ COST_ROWS = [
     ("", "fork() + _exit() + wait()", "patched, no isolation", "patched/fork/plain"),
     ("", "fork() + _exit() + wait()", "patched, child inherits active quiescing",
      "patched/fork/inherit"),
+    ("(a)", "madvise(DONTNEED) + page fault", "baseline", "baseline/fault/plain"),
+    ("(b)", "madvise(DONTNEED) + page fault", "patched, no isolation", "patched/fault/plain"),
+    ("", "madvise(DONTNEED) + page fault", "patched, vmstat_sync active (0x1): each return "
+     "folds", "patched/fault/quiesce"),
+    ("(d2)", "madvise(DONTNEED) + page fault", "patched, both bits active (0x3): each fault's "
+     "return folds and drains its folio", "patched/fault/both"),
 ]
 
 RATIO_ROWS = [
@@ -324,6 +391,13 @@ RATIO_ROWS = [
     ("mmap/munmap, patched (no isolation) vs baseline", "dirty patched/baseline"),
     ("fork+exit+wait with inherited active state vs without", "fork inherit/plain"),
     ("fork+exit+wait, patched (no isolation) vs baseline", "fork patched/baseline"),
+    ("page-fault loop (b)/(a): patched kernel, task not using isolation, vs baseline",
+     "fault b/a"),
+    ("(c2)/(b): both bits active with nothing to fold or drain, getpid()", "c2/b"),
+    ("(d2)/(b): both bits active, every fault's return drains one folio", "d2/b"),
+    ("page-fault loop, vmstat_sync alone (0x1) vs no isolation", "fault quiesce/plain"),
+    ("page-fault loop, both bits vs vmstat_sync alone: the drain's own share",
+     "fault both/quiesce"),
 ]
 
 NOISE_ROWS = [("baseline kernel", "baseline/off"), ("patched, no quiescing", "patched/off"),
@@ -340,12 +414,16 @@ def cost_tables(sect, title, note, prec=3):
     out.append("| | operation | kernel / task | CPU 1 (isolated) | CPU 2 (housekeeping) |")
     out.append("|---|---|---|---:|---:|")
     for tag, op, what, key in COST_ROWS:
+        if not any(sect[f"cpu{cpu}"]["figures"].get(key) for cpu in CPUS):
+            continue
         cells = [fmt(sect[f"cpu{cpu}"]["figures"].get(key)) for cpu in CPUS]
         out.append(f"| {tag} | {op} | {what} | {cells[0]} | {cells[1]} |")
     out.append("")
     out.append("| ratio | CPU 1 (isolated) | CPU 2 (housekeeping) |")
     out.append("|---|---:|---:|")
     for label, key in RATIO_ROWS:
+        if not any(sect[f"cpu{cpu}"]["ratios"].get(key) for cpu in CPUS):
+            continue
         cells = [fmt_ratio(sect[f"cpu{cpu}"]["ratios"][key], prec) for cpu in CPUS]
         out.append(f"| {label} | {cells[0]} | {cells[1]} |")
     out.append("")
@@ -394,6 +472,7 @@ def tables(res):
                        f"{fmt(iv, 2)} s (interval between consecutive runs) until the last run "
                        f"of the window at {fmt(last, 1)} s.  ")
     out.append("")
+    out += lru_table(res)
     out.append("### Targets\n")
     out.append("| target | measured | goal | met |")
     out.append("|---|---|---|---|")
@@ -403,6 +482,46 @@ def tables(res):
                    f"{'yes' if t['met'] else '**no**'} |")
     out.append("")
     return "\n".join(out)
+
+
+LRU_ROWS = [("baseline kernel", "baseline/off"), ("patched, no quiescing", "patched/off"),
+            ("patched, lru_drain active (quiesce_mask 0x2)", "patched/on")]
+
+
+def lru_table(res):
+    lru = res.get("lru_noise") or {}
+    if not lru:
+        return []
+    nn = [e["lru_drain"]["n"] for e in lru.values()]
+    secs = statistics.median([e["window_s"]["median"] for e in lru.values()])
+    out = [f"### Interruptions from LRU draining during {secs:.0f} s of user-space spinning "
+           f"with one fresh page touched per second, under a housekeeping load that drains "
+           f"every CPU's LRU batches (median [min–max] of {min(nn)}+ runs)\n",
+           "The load, on CPU 0 only (`isol_lru_load`): khugepaged scanning every "
+           "100 ms (THP `enabled=always`, khugepaged pinned to CPU 0) over an 8 MiB THP "
+           "workload, and `echo 1 > /proc/sys/vm/drop_caches` every 500 ms; both call "
+           "`lru_add_drain_all()`. The task touches one fresh anonymous page at the start of "
+           "each second of its window (*fills*), a page fault that puts a folio into its "
+           "CPU's `lru_add` batch, and otherwise spins in user space.\n",
+           "| CPU | kernel / task | lru_add_drain_per_cpu runs | per second | fills | "
+           "LRU-related thread noise (count) | its time (µs) | vmstat_update runs | "
+           "all thread noise (count) | its time (µs) | IRQ noise |",
+           "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for cpu in (1, 2):
+        for label, key in LRU_ROWS:
+            e = lru.get(f"cpu{cpu}/{key}")
+            if not e:
+                continue
+            out.append(f"| {cpu} | {label} | {fmt(e['lru_drain'], 0)} | "
+                       f"{fmt(e['lru_drain_per_s'], 2)} | {fmt(e['fills'], 0)} | "
+                       f"{fmt(e['lru_noise'], 0)} | {fmt(e['lru_noise_us'], 0)} | "
+                       f"{fmt(e['vmstat_update'], 0)} | {fmt(e['thread_noise'], 0)} | "
+                       f"{fmt(e['thread_noise_us'], 0)} | {fmt(e['irq_noise'], 0)} |")
+    out.append("")
+    if res.get("lru_load"):
+        out.append("Load as reported by each run of `isol_lru_load`: " +
+                   "; ".join(f"`{x}`" for x in res["lru_load"]) + ".\n")
+    return out
 
 
 def proof_table(res):
@@ -469,7 +588,18 @@ quiescing, a rare -1 is another CPU's fold landing in between.)
   `fork()`, the child's `_exit(0)` and `waitpid()`; with inheritance the
   parent has quiescing active with `ISOL_INHERIT_CONF|ISOL_INHERIT_ACTIVE`
   (so its own fork and wait returns quiesce too, and the child quiesces on
-  its first return).
+  its first return). **Page-fault loop**: each iteration is
+  `madvise(MADV_DONTNEED)` of one page of a private anonymous mapping too
+  small for a huge page, then a write to it: one system call and one page
+  fault that puts a fresh folio into the CPU's `lru_add` batch (which the
+  kernel drains by itself every 15 folios). **The lru_drain cases**:
+  (c2) is `getpid()` with both quiesce bits active (`quiesce_mask` 0x3:
+  `vmstat_sync` + `lru_drain`), where each return to user space checks the
+  batches and the counters and finds nothing to do; (d2) is the page-fault
+  loop with both bits active, where the return from every fault drains the
+  folio it just added (and folds the counters it changed), the worst case
+  of the bit; the fault loop with `vmstat_sync` alone (0x1) separates the
+  drain's share from the fold's.
 * **Instructions** (same program, `icount-*.log`): one more boot per
   kernel, with the same kernel command line plus `ti.part=cost`, under
   `qemu-system-x86_64 -icount shift=0,sleep=off`. QEMU then advances the
@@ -503,6 +633,27 @@ quiescing, a rare -1 is another CPU's fold landing in between.)
   `PR_ISOL_ACTIVATE_SET` with `quiesce_oneshot_mask = ISOL_F_QUIESCE_VMSTATS`
   right before the loop). On the baseline kernel the prctls fail with
   `EINVAL`, so only *no quiescing* exists there.
+* **LRU interruptions** (`tools/bench/isol_noise.c` modes `lru-off` and
+  `lru-on`, `tools/bench/isol_lru_load.c`): the same instruments, with the
+  `lru_add_drain_per_cpu` executions of the workqueue tracepoint counted
+  and paired with thread noise as above (**LRU-related thread noise**).
+  Before the runs, `isol_lru_load` starts on CPU 0: it sets transparent
+  huge pages to `enabled=always` and khugepaged's `scan_sleep_millisecs`
+  to 100 (default 10000), pins the khugepaged thread to CPU 0, keeps 8 MiB
+  of huge pages of which it splits and re-touches half a huge page every
+  500 ms (so khugepaged always has a region to scan and collapse, and calls
+  `lru_add_drain_all()` on every pass), and writes 1 to
+  `/proc/sys/vm/drop_caches` every 500 ms (`lru_add_drain_all()`
+  unconditionally); it restores the THP settings when it stops. The task
+  under test does the same setup as above, then, for the window, touches one
+  fresh anonymous page at the start of every second and spins in user space
+  otherwise: a program that now and then touches new memory. Without
+  `lru_drain`, each touch leaves a folio in the CPU's batch, and the next
+  `lru_add_drain_all()` queues `lru_add_drain_per_cpu` there, isolated CPU
+  or not; with `lru_drain` active (`quiesce_mask` = `ISOL_F_QUIESCE_LRU`
+  alone, so that `vmstat_update` on CPU 2 still shows), the return from the
+  fault drains the batch first. On the baseline kernel only *no quiescing*
+  exists.
 * IRQ noise is mostly the timer tick (`CONFIG_HZ=250` on CPU 2; on the
   nohz_full CPU 1 the tick stops while the task spins, leaving a few per
   second): not vmstat work, and not something task isolation claims to
@@ -510,24 +661,14 @@ quiescing, a rare -1 is another CPU's fold landing in between.)
 """
 
 
-def plot(res, path):
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    colors = {"baseline/off": "tab:gray", "patched/off": "tab:red",
-              "patched/on": "tab:green", "patched/oneshot": "tab:blue"}
-    styles = {"baseline/off": "-", "patched/off": "--", "patched/on": "-",
-              "patched/oneshot": ":"}
-    labels = dict((k, lbl) for lbl, k in NOISE_ROWS)
-    fig, axes = plt.subplots(2, 2, figsize=(13, 8.5), sharex=True,
-                             gridspec_kw={"height_ratios": [3, 2]})
-    window = None
+def plot_scenario(axes, data, rows, colors, styles, event, what, window):
+    """Two rows of axes (events per run, thread noise histogram) of one scenario."""
+    labels = dict((k, lbl) for lbl, k in rows)
     for col, cpu in enumerate((2, 1)):
         ax, ax2 = axes[0][col], axes[1][col]
         y, yticks, ylabels = 0, [], []
-        for key in colors:
-            e = res["noise"].get(f"cpu{cpu}/{key}")
+        for _, key in rows:
+            e = data.get(f"cpu{cpu}/{key}")
             if not e:
                 continue
             window = window or e["window_s"]["median"]
@@ -535,12 +676,13 @@ def plot(res, path):
             first = y
             for t in runs:
                 ax.hlines(y, 0, e["window_s"]["max"], colors="lightgray", linewidth=0.6)
-                ax.eventplot([t["vmstat_t"]], lineoffsets=y, linelengths=0.8,
+                ax.eventplot([t.get(event, [])], lineoffsets=y, linelengths=0.8,
                              colors=colors[key], linewidths=1.5)
                 y += 1
             yticks.append((first + y - 1) / 2)
+            count = "vmstat_update" if event == "vmstat_t" else "lru_drain"
             ylabels.append(f"{labels[key]}\n({len(runs)} runs, "
-                           f"{e['vmstat_update']['median']:g} median)")
+                           f"{e[count]['median']:g} median)")
             y += 1
             bins = [t["thread_bins"] for t in runs if t["thread_bins"]]
             if bins:
@@ -552,18 +694,41 @@ def plot(res, path):
                          label=labels[key], linewidth=1.8, linestyle=styles[key])
         ax.set_yticks(yticks)
         ax.set_yticklabels(ylabels, fontsize=8)
-        ax.set_title(f"{CPU_NAME[cpu]}\nvmstat_update executions (one row per run)", fontsize=10)
+        ax.set_title(f"{CPU_NAME[cpu]}\n{what} (one row per run)", fontsize=10)
         ax.grid(axis="x", alpha=0.3)
         ax2.set_ylabel("thread noise events / s\n(osnoise, mean of runs)")
         ax2.set_xlabel("seconds into the user-space loop")
         ax2.grid(alpha=0.3)
         ax2.set_ylim(bottom=-0.3, top=max(1.0, ax2.get_ylim()[1]))
         ax2.legend(fontsize=8)
+    return window
+
+
+def plot(res, path):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    colors = {"baseline/off": "tab:gray", "patched/off": "tab:red",
+              "patched/on": "tab:green", "patched/oneshot": "tab:blue"}
+    styles = {"baseline/off": "-", "patched/off": "--", "patched/on": "-",
+              "patched/oneshot": ":"}
+    lru = res.get("lru_noise") or {}
+    nrows = 4 if lru else 2
+    fig, axes = plt.subplots(nrows, 2, figsize=(14, 8.5 * nrows / 2), sharex=True,
+                             gridspec_kw={"height_ratios": [3, 2] * (nrows // 2)})
+    window = plot_scenario(axes[0:2], res["noise"], NOISE_ROWS, colors, styles, "vmstat_t",
+                           "vmstat: vmstat_update executions", None)
+    if lru:
+        window = plot_scenario(axes[2:4], lru, LRU_ROWS, colors, styles, "lru_t",
+                               "LRU: lru_add_drain_per_cpu executions", window)
     if window:
         axes[0][0].set_xlim(0, window)
-    fig.suptitle("Interruptions of a task spinning in user space after counter-changing "
-                 "syscalls (make bench, QEMU TCG)", fontsize=12)
-    fig.tight_layout()
+    fig.suptitle("Interruptions of a task spinning in user space (make bench, QEMU TCG)\n"
+                 "vmstat: after counter-changing syscalls"
+                 + ("; LRU: one fresh page touched per second,\nwhile CPU 0 makes the kernel "
+                    "drain every CPU's LRU batches" if lru else ""), fontsize=12)
+    fig.tight_layout(rect=(0, 0, 1, 0.97 if lru else 0.98))
     fig.savefig(path, dpi=110)
 
 

@@ -6,21 +6,30 @@
 # the task isolation cases report "skipped=EINVAL".
 #
 # Kernel command line: ti.reps=N (repetitions per boot), ti.secs=S (seconds
-# of user-space spinning per interruption run), ti.iters=G,D,F (getpid,
-# dirtying-syscall and fork iterations per cost repetition), ti.part=cost
-# (only the cost runs: the instruction-count boots under QEMU -icount).
-reps=3 secs=10 iters=2000000,10000,300 part=all
+# of user-space spinning per interruption run), ti.iters=G,D,F,P (getpid,
+# dirtying-syscall, fork and page-fault iterations per cost repetition),
+# ti.part=cost (only the cost runs: the instruction-count boots under QEMU
+# -icount) or ti.part=lru (only the LRU interruption runs), ti.lru_reps=N
+# (the LRU interruption runs only in the first N repetitions; default all).
+#
+# The LRU interruption runs (isol_noise lru-off/lru-on) measure CPUs 2 and
+# 1 while isol_lru_load, pinned to CPU 0 with khugepaged, makes the kernel
+# call lru_add_drain_all() several times a second (khugepaged scanning
+# every 100 ms over a THP workload, drop_caches every 500 ms).
+reps=3 secs=10 iters=2000000,10000,300,20000 part=all lru_reps=
 for arg in $(cat /proc/cmdline); do
 	case $arg in
 	ti.reps=*) reps=${arg#*=} ;;
 	ti.secs=*) secs=${arg#*=} ;;
 	ti.iters=*) iters=${arg#*=} ;;
 	ti.part=*) part=${arg#*=} ;;
+	ti.lru_reps=*) lru_reps=${arg#*=} ;;
 	esac
 done
-IFS=, read -r n_getpid n_dirty n_fork <<END
+IFS=, read -r n_getpid n_dirty n_fork n_fault <<END
 $iters
 END
+n_fault=${n_fault:-0}
 cd /ti/bench || exit 2
 cs=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2>/dev/null)
 echo "BENCH boot release=$(uname -r) cpus=$(grep -c ^processor /proc/cpuinfo) isolated=$(cat /sys/devices/system/cpu/isolated) nohz_full=$(cat /sys/devices/system/cpu/nohz_full) clocksource=$cs reps=$reps secs=$secs iters=$iters part=$part"
@@ -29,21 +38,41 @@ echo 4096 >/sys/kernel/tracing/buffer_size_kb
 # Let boot-time work (and vmstat_update chains it armed) die down.
 sleep 5
 
-rc=0
-# Repetition by repetition, so that every case is sampled across the whole
-# boot: syscall cost on the isolated CPU and on a housekeeping CPU, then
-# the interruption runs.
-rep=1
-while [ $rep -le "$reps" ]; do
-	for cpu in 1 2; do
-		./isol_cost $cpu 1 "$n_getpid" "$n_dirty" "$n_fork" $rep || rc=1
-	done
-	[ "$part" = cost ] && { rep=$((rep + 1)); continue; }
+# The LRU runs under the housekeeping load; the load stops (and restores
+# the THP settings) before anything else runs.
+lru_runs() {
+	./isol_lru_load 0 100 500 &
+	load=$!
+	sleep 2
 	for cpu in 2 1; do
-		for mode in off on oneshot; do
-			./isol_noise $cpu $mode "$secs" $rep || rc=1
+		for mode in off on; do
+			./isol_noise $cpu lru-$mode "$secs" "$1" || rc=1
 		done
 	done
+	kill $load
+	wait $load || rc=1
+}
+
+rc=0
+# Repetition by repetition, so that every case is sampled across the whole
+# boot: syscall and page-fault cost on the isolated CPU and on a
+# housekeeping CPU, then the interruption runs.
+rep=1
+while [ $rep -le "$reps" ]; do
+	if [ "$part" != lru ]; then
+		for cpu in 1 2; do
+			./isol_cost $cpu 1 "$n_getpid" "$n_dirty" "$n_fork" "$n_fault" $rep || rc=1
+		done
+	fi
+	[ "$part" = cost ] && { rep=$((rep + 1)); continue; }
+	if [ "$part" != lru ]; then
+		for cpu in 2 1; do
+			for mode in off on oneshot; do
+				./isol_noise $cpu $mode "$secs" $rep || rc=1
+			done
+		done
+	fi
+	[ $rep -le "${lru_reps:-$reps}" ] && lru_runs $rep
 	rep=$((rep + 1))
 done
 echo "BENCH done rc=$rc"

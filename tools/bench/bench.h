@@ -3,7 +3,8 @@
  * Helpers shared by the `make bench` programs: task isolation prctls that
  * report -errno instead of failing (an unpatched kernel answers EINVAL),
  * CPU pinning, clocks, a syscall-free user-space spin, the syscalls that
- * dirty vmstat counters, /proc/vmstat and tracefs.
+ * dirty vmstat counters, a page fault that fills this CPU's LRU batches,
+ * /proc/vmstat and tracefs.
  *
  * Every result is printed as one line "BENCH <kind> key=value ...", parsed
  * on the host by scripts/bench_report.py.
@@ -55,12 +56,23 @@ static inline int isol_activate(__u64 active, __u64 oneshot)
 	return 0;
 }
 
+/* The second quiesce bit (SPEC section 6), for headers that predate it. */
+#ifndef ISOL_F_QUIESCE_LRU
+#define ISOL_F_QUIESCE_LRU	0x2ULL
+#endif
+
+/* Configure quiescing of @quiesce_mask and activate it; 0 or -errno. */
+static inline int isol_quiesce_mask_on(__u64 quiesce_mask, __u8 inherit_mask)
+{
+	int rc = isol_configure(quiesce_mask, inherit_mask);
+
+	return rc ? rc : isol_activate(ISOL_F_QUIESCE, 0);
+}
+
 /* Configure vmstat quiescing and activate it; 0 or -errno. */
 static inline int isol_quiesce_on(__u8 inherit_mask)
 {
-	int rc = isol_configure(ISOL_F_QUIESCE_VMSTATS, inherit_mask);
-
-	return rc ? rc : isol_activate(ISOL_F_QUIESCE, 0);
+	return isol_quiesce_mask_on(ISOL_F_QUIESCE_VMSTATS, inherit_mask);
 }
 
 /* 1 when the running kernel has the interface. */
@@ -172,6 +184,23 @@ static inline int dirty_setup(void)
 	if (p == MAP_FAILED || mlock(p, small))
 		return -1;
 	return 0;	/* stays locked until the process exits */
+}
+
+/* --- page faults that fill the LRU batches ---------------------------- */
+
+/*
+ * One page fault on a page that has no memory behind it: MADV_DONTNEED
+ * drops the page (one system call), the write faults a fresh zeroed
+ * anonymous folio in, which goes into this CPU's lru_add batch
+ * (folio_add_lru_vma()). @p is one page of a private anonymous mapping
+ * too small for a huge page.
+ */
+static inline int fault_fresh_page(volatile char *p)
+{
+	if (madvise((void *)p, page_size, MADV_DONTNEED))
+		return -1;
+	*p = 1;
+	return 0;
 }
 
 /* --- /proc and tracefs ------------------------------------------------- */

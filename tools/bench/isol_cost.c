@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * What task isolation costs a system call, measured on one CPU.
+ * What task isolation costs a system call or a page fault, measured on one
+ * CPU.
  *
- *   isol_cost CPU REPS GETPID_ITERS DIRTY_ITERS FORK_ITERS [FIRST_REP]
+ *   isol_cost CPU REPS GETPID_ITERS DIRTY_ITERS FORK_ITERS FAULT_ITERS [FIRST_REP]
  *
  * Repetitions are numbered from FIRST_REP (default 1); the proof lines are
  * printed only by the call that starts at repetition 1.
@@ -13,29 +14,58 @@
  *   getpid/plain    raw syscall(SYS_getpid), the task does not use isolation
  *   getpid/quiesce  the same with vmstat quiescing active: every return to
  *                   user space runs the hook, with nothing to fold
+ *   getpid/both     the same with both quiesce bits active (vmstat_sync and
+ *                   lru_drain, quiesce_mask 0x3): nothing to fold, nothing
+ *                   to drain
  *   dirty/plain     mmap(MAP_POPULATE) of one page + munmap: each of the two
  *                   syscalls changes nr_anon_pages (a per-CPU differential)
  *   dirty/quiesce   the same with quiescing active: every return folds
  *   fork/plain      fork() + _exit() in the child + waitpid()
  *   fork/inherit    the same with ISOL_INHERIT_CONF|ISOL_INHERIT_ACTIVE and
  *                   quiescing active: the child inherits the active state
+ *   fault/plain     madvise(MADV_DONTNEED) of one page, then a write to it:
+ *                   one syscall and one page fault that puts a fresh folio
+ *                   into this CPU's lru_add batch (drained by the kernel
+ *                   every 15 folios)
+ *   fault/quiesce   the same with vmstat quiescing active (each return
+ *                   folds the counters the zap and the fault changed)
+ *   fault/both      the same with both bits active: the return from each
+ *                   fault also drains the batch, which holds that folio
+ *
+ * Figures are ns per operation: per getpid(), per syscall of the dirtying
+ * pair, per fork+exit+wait, per madvise+fault iteration.
  *
  * The "proof" lines show that the dirtying syscalls leave a differential:
  * after each of them /proc/vmstat's nr_anon_pages moves by exactly one page
  * when quiescing is active (the differential was folded on return to user
  * space), and does not move without quiescing (it stays per-CPU).
  *
- * On a kernel without task isolation the quiesce/inherit cases print
- * "skipped=EINVAL".
+ * On a kernel without task isolation the quiesce/both/inherit cases print
+ * "skipped=EINVAL"; on one without lru_drain, the both cases do.
  */
 #include "bench.h"
 
-enum kind { GETPID, DIRTY, FORK };
-static const char *const kind_name[] = { "getpid", "dirty", "fork" };
+enum kind { GETPID, DIRTY, FORK, FAULT, NKINDS };
+static const char *const kind_name[] = { "getpid", "dirty", "fork", "fault" };
+
+enum mode { NONE, PLAIN, QUIESCE, BOTH, INHERIT };
+static const char *const mode_name[] = { "none", "plain", "quiesce", "both", "inherit" };
+
+/* The modes of each kind (NONE: no third one). */
+static const enum mode modes[NKINDS][3] = {
+	[GETPID] = { PLAIN, QUIESCE, BOTH },
+	[DIRTY] = { PLAIN, QUIESCE, NONE },
+	[FORK] = { PLAIN, INHERIT, NONE },
+	[FAULT] = { PLAIN, QUIESCE, BOTH },
+};
 
 static int cpu;
+static volatile char *fault_page;
 
-/* ns per operation (per syscall for DIRTY, per fork+exit+wait for FORK). */
+/*
+ * ns per operation (per syscall for DIRTY, per fork+exit+wait for FORK,
+ * per madvise+fault for FAULT).
+ */
 static double run_loop(enum kind k, long iters)
 {
 	double t0 = now(), t;
@@ -50,6 +80,10 @@ static double run_loop(enum kind k, long iters)
 			if (dirty_one_page())
 				return -1;
 			break;
+		case FAULT:
+			if (fault_fresh_page(fault_page))
+				return -1;
+			break;
 		case FORK: {
 			pid_t pid = fork();
 
@@ -61,15 +95,16 @@ static double run_loop(enum kind k, long iters)
 				return -1;
 			break;
 		}
+		default:
+			return -1;
 		}
 	}
 	t = now() - t0;
 	return t * 1e9 / iters / (k == DIRTY ? 2 : 1);
 }
 
-static void one_case(enum kind k, int isol, int rep, long iters)
+static void one_case(enum kind k, enum mode m, int rep, long iters)
 {
-	const char *mode = !isol ? "plain" : k == FORK ? "inherit" : "quiesce";
 	pid_t pid;
 	int st;
 
@@ -87,11 +122,21 @@ static void one_case(enum kind k, int isol, int rep, long iters)
 			perror("sched_setaffinity");
 			_exit(1);
 		}
-		if (isol)
-			rc = isol_quiesce_on(k == FORK ? ISOL_INHERIT_CONF | ISOL_INHERIT_ACTIVE : 0);
+		fault_page = mmap(NULL, page_size, PROT_READ | PROT_WRITE,
+				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (fault_page == MAP_FAILED) {
+			perror("mmap");
+			_exit(1);
+		}
+		if (m == QUIESCE)
+			rc = isol_quiesce_on(0);
+		else if (m == BOTH)
+			rc = isol_quiesce_mask_on(ISOL_F_QUIESCE_VMSTATS | ISOL_F_QUIESCE_LRU, 0);
+		else if (m == INHERIT)
+			rc = isol_quiesce_on(ISOL_INHERIT_CONF | ISOL_INHERIT_ACTIVE);
 		if (rc) {
 			printf("BENCH cost cpu=%d case=%s mode=%s rep=%d skipped=%s\n",
-			       cpu, kind_name[k], mode, rep, errname(rc));
+			       cpu, kind_name[k], mode_name[m], rep, errname(rc));
 			_exit(0);
 		}
 		run_loop(k, iters / 10 + 1);	/* warm up */
@@ -101,11 +146,11 @@ static void one_case(enum kind k, int isol, int rep, long iters)
 			_exit(1);
 		}
 		printf("BENCH cost cpu=%d case=%s mode=%s rep=%d iters=%ld ns=%.2f\n",
-		       cpu, kind_name[k], mode, rep, iters, ns);
+		       cpu, kind_name[k], mode_name[m], rep, iters, ns);
 		_exit(0);
 	}
 	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st)) {
-		fprintf(stderr, "isol_cost: case %s/%s failed\n", kind_name[k], mode);
+		fprintf(stderr, "isol_cost: case %s/%s failed\n", kind_name[k], mode_name[m]);
 		exit(1);
 	}
 }
@@ -138,12 +183,12 @@ static void proof(int isol)
 
 int main(int argc, char **argv)
 {
-	long n[3];
-	int reps, rep, k, first = 1;
+	long n[NKINDS];
+	int reps, rep, k, i, first = 1, nmodes;
 	pid_t pid;
 
-	if (argc != 6 && argc != 7) {
-		fprintf(stderr, "usage: %s CPU REPS GETPID_ITERS DIRTY_ITERS FORK_ITERS [FIRST_REP]\n",
+	if (argc != 7 && argc != 8) {
+		fprintf(stderr, "usage: %s CPU REPS GETPID_ITERS DIRTY_ITERS FORK_ITERS FAULT_ITERS [FIRST_REP]\n",
 			argv[0]);
 		return 2;
 	}
@@ -154,8 +199,9 @@ int main(int argc, char **argv)
 	n[GETPID] = atol(argv[3]);
 	n[DIRTY] = atol(argv[4]);
 	n[FORK] = atol(argv[5]);
-	if (argc == 7)
-		first = atoi(argv[6]);
+	n[FAULT] = atol(argv[6]);
+	if (argc == 8)
+		first = atoi(argv[7]);
 
 	/* The proof, in a child of its own (it may activate quiescing). */
 	for (k = 0; first == 1 && k < 2; k++) {
@@ -169,10 +215,13 @@ int main(int argc, char **argv)
 		waitpid(pid, NULL, 0);
 	}
 	for (rep = first; rep < first + reps; rep++)
-		for (k = GETPID; k <= FORK; k++) {
-			/* Alternate which goes first, against order effects. */
-			one_case(k, !(rep & 1), rep, n[k]);
-			one_case(k, rep & 1, rep, n[k]);
+		for (k = GETPID; k < NKINDS; k++) {
+			if (!n[k])
+				continue;
+			nmodes = modes[k][2] == NONE ? 2 : 3;
+			/* Rotate which mode goes first, against order effects. */
+			for (i = 0; i < nmodes; i++)
+				one_case(k, modes[k][(i + rep) % nmodes], rep, n[k]);
 		}
 	return 0;
 }

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Interruptions of a task spinning in user space on one CPU after it changed
- * vmstat counters with system calls, counted by the kernel's own
- * instruments.
+ * Interruptions of a task spinning in user space on one CPU, counted by the
+ * kernel's own instruments, in two scenarios.
  *
  *   isol_noise CPU MODE SECONDS REP
  *
- * MODE:
+ * vmstat scenario: the task changed vmstat counters with system calls
+ * before its loop, then spins without entering the kernel. MODE:
  *   off      the task does not use task isolation
  *   on       vmstat quiescing is configured and active before the task's
  *            first counter-changing syscall: every syscall return quiesces
@@ -15,29 +15,46 @@
  *            quiesce_oneshot_mask = ISOL_F_QUIESCE_VMSTATS quiesces once,
  *            on its own return, before the loop
  *
+ * LRU scenario (run while tools/bench/isol_lru_load.c makes housekeeping
+ * CPUs call lru_add_drain_all() several times a second): the task, as a
+ * program that touches fresh memory now and then, writes to one fresh
+ * anonymous page once per second of its loop (a page fault that puts the
+ * folio into this CPU's lru_add batch) and otherwise spins in user space.
+ * MODE:
+ *   lru-off  the task does not use task isolation: the next
+ *            lru_add_drain_all() queues lru_add_drain_per_cpu on this CPU
+ *   lru-on   ISOL_F_QUIESCE with quiesce_mask = ISOL_F_QUIESCE_LRU
+ *            (lru_drain) active: the return from each fault drains the
+ *            batch, so lru_add_drain_all() finds nothing to do here
+ *
  * Instruments, on CPU only, between two trace_marker lines that bracket the
- * SECONDS of user-space spinning:
- *   - workqueue:workqueue_execute_start: vmstat_update executions;
+ * SECONDS of the loop:
+ *   - workqueue:workqueue_execute_start: vmstat_update and
+ *     lru_add_drain_per_cpu executions;
  *   - the osnoise tracer with NO_OSNOISE_WORKLOAD (it only observes; the
  *     spinning task is the workload): osnoise:thread_noise gives, for every
  *     other thread that ran on the CPU, its name and net run time;
  *     osnoise:irq_noise and osnoise:softirq_noise are counted too.
- * A thread_noise window is "vmstat-related" when the same thread executed
- * vmstat_update inside it: the workqueue event is logged by the kworker
- * while it runs, the thread_noise event when it is switched out, so the
- * per-CPU trace lists the first before the second.
+ * A thread_noise window is "vmstat-related" ("LRU-related") when the same
+ * thread executed vmstat_update (lru_add_drain_per_cpu) inside it: the
+ * workqueue event is logged by the kworker while it runs, the thread_noise
+ * event when it is switched out, so the per-CPU trace lists the first
+ * before the second.
  *
- * Prints "BENCH noise ..." (counts) and "BENCH noise_times ..." (event
- * times in seconds from the start of the loop, for the plot). On a kernel
- * without task isolation, modes on and oneshot print "skipped=EINVAL".
+ * Prints "BENCH noise ..." (vmstat scenario) or "BENCH lru ..." (LRU
+ * scenario) with the counts, and "BENCH noise_times ..." or
+ * "BENCH lru_times ..." (event times in seconds from the start of the loop
+ * and a histogram of thread noise, for the plot). On a kernel without task
+ * isolation, modes on, oneshot and lru-on print "skipped=EINVAL".
  */
 #include "bench.h"
 
 #define SETTLE_S	2
 #define MAX_TIMES	200
 #define BINS		20	/* thread noise histogram over the window */
+#define FILL_PAGES	256	/* 1 MiB: too small for a huge page */
 
-static int cpu;
+static int cpu, lru_scenario;
 static char tag[32];
 
 static int tracing_setup(void)
@@ -100,12 +117,18 @@ static int parse_header(const char *line, int *pid, double *ts, const char **ev)
 	return 0;
 }
 
+/* The two kinds of work whose executions and thread noise are counted. */
+enum work { VMSTAT, LRU, NWORK };
+static const char *const work_fn[NWORK] = {
+	"function vmstat_update", "function lru_add_drain_per_cpu",
+};
+
 struct result {
 	double t0, t1;
-	int vmstat_update, thread, vmstat_noise, kworker, irq, softirq;
-	double thread_ns, vmstat_noise_ns, irq_ns;
+	int runs[NWORK], noise[NWORK], thread, kworker, irq, softirq;
+	double noise_ns[NWORK], thread_ns, irq_ns;
 	int bins[BINS];
-	double times[MAX_TIMES];
+	double times[MAX_TIMES];	/* executions of the scenario's work */
 	int ntimes;
 };
 
@@ -114,7 +137,8 @@ struct result {
 static int analyse(struct result *r, double secs)
 {
 	char path[128], line[1024], start[64], end[64];
-	int pending[MAX_PENDING], npending = 0, in = 0, seen_end = 0, self = getpid();
+	int pending[MAX_PENDING], pending_work[MAX_PENDING], npending = 0;
+	int in = 0, seen_end = 0, self = getpid();
 	FILE *f;
 
 	memset(r, 0, sizeof(*r));
@@ -127,7 +151,7 @@ static int analyse(struct result *r, double secs)
 	while (fgets(line, sizeof(line), f)) {
 		const char *ev;
 		double ts;
-		int pid, i;
+		int pid, i, w;
 
 		if (parse_header(line, &pid, &ts, &ev))
 			continue;
@@ -142,20 +166,32 @@ static int analyse(struct result *r, double secs)
 			r->t1 = ts;
 			continue;
 		}
-		if (!strncmp(ev, "workqueue_execute_start:", 24) &&
-		    strstr(ev, "function vmstat_update")) {
-			if (npending < MAX_PENDING)
-				pending[npending++] = pid;
+		if (!strncmp(ev, "workqueue_execute_start:", 24)) {
+			for (w = 0; w < NWORK; w++)
+				if (strstr(ev, work_fn[w]))
+					break;
+			if (w == NWORK)
+				continue;
+			/* Remember which work this thread ran until it is switched out. */
+			for (i = 0; i < npending; i++)
+				if (pending[i] == pid)
+					break;
+			if (i == npending && npending < MAX_PENDING) {
+				pending[npending] = pid;
+				pending_work[npending++] = 0;
+			}
+			if (i < npending)
+				pending_work[i] |= 1 << w;
 			if (in) {
-				r->vmstat_update++;
-				if (r->ntimes < MAX_TIMES)
+				r->runs[w]++;
+				if (w == (lru_scenario ? LRU : VMSTAT) && r->ntimes < MAX_TIMES)
 					r->times[r->ntimes++] = ts - r->t0;
 			}
 		} else if (!strncmp(ev, "thread_noise:", 13)) {
 			/* "thread_noise: COMM:PID start S.NS duration D ns" */
 			const char *s = strstr(ev, " start "), *d = strstr(ev, " duration ");
 			const char *p;
-			int tpid, vm = 0;
+			int tpid, ran = 0;
 			double dur;
 
 			if (!s || !d)
@@ -166,8 +202,9 @@ static int analyse(struct result *r, double secs)
 			dur = atof(d + 10);
 			for (i = 0; i < npending; i++)
 				if (pending[i] == tpid) {
+					ran = pending_work[i];
 					pending[i] = pending[--npending];
-					vm = 1;
+					pending_work[i] = pending_work[npending];
 					break;
 				}
 			if (!in || tpid == self)
@@ -176,10 +213,11 @@ static int analyse(struct result *r, double secs)
 			r->thread_ns += dur;
 			if (strstr(ev, "kworker/"))
 				r->kworker++;
-			if (vm) {
-				r->vmstat_noise++;
-				r->vmstat_noise_ns += dur;
-			}
+			for (w = 0; w < NWORK; w++)
+				if (ran & (1 << w)) {
+					r->noise[w]++;
+					r->noise_ns[w] += dur;
+				}
 			i = (int)((ts - r->t0) / secs * BINS);
 			if (i >= 0 && i < BINS)
 				r->bins[i]++;
@@ -213,15 +251,36 @@ static long overrun(void)
 	return n;
 }
 
+/*
+ * The LRU scenario's loop: write to one fresh page of @fill at the start of
+ * every second, spin in user space in between. Returns the pages touched.
+ */
+static int touch_and_spin(volatile char *fill, double rate, double secs)
+{
+	uint64_t t0 = rdtsc(), end = t0 + (uint64_t)(rate * secs), next = t0;
+	volatile unsigned long sink = 0;
+	int n = 0;
+
+	while (rdtsc() < end) {
+		if (rdtsc() >= next && n < FILL_PAGES) {
+			fill[n++ * page_size] = 1;
+			next += (uint64_t)rate;
+		}
+		sink++;
+	}
+	return n;
+}
+
 int main(int argc, char **argv)
 {
-	const char *mode;
+	const char *mode, *kind;
+	volatile char *fill = NULL;
 	struct result r;
 	double secs, rate;
-	int rep, rc = 0, i;
+	int rep, rc = 0, i, fills = 0;
 
 	if (argc != 5) {
-		fprintf(stderr, "usage: %s CPU off|on|oneshot SECONDS REP\n", argv[0]);
+		fprintf(stderr, "usage: %s CPU off|on|oneshot|lru-off|lru-on SECONDS REP\n", argv[0]);
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -231,20 +290,32 @@ int main(int argc, char **argv)
 	secs = atof(argv[3]);
 	rep = atoi(argv[4]);
 	snprintf(tag, sizeof(tag), "%d", getpid());
+	lru_scenario = !strncmp(mode, "lru-", 4);
+	kind = lru_scenario ? "lru" : "noise";
+	if (lru_scenario)
+		mode += 4;
 
 	if (pin_to_cpu(cpu)) {
 		perror("sched_setaffinity");
 		return 1;
 	}
 	if (!strcmp(mode, "on"))
-		rc = isol_quiesce_on(0);
-	else if (!strcmp(mode, "oneshot"))
+		rc = lru_scenario ? isol_quiesce_mask_on(ISOL_F_QUIESCE_LRU, 0) : isol_quiesce_on(0);
+	else if (!lru_scenario && !strcmp(mode, "oneshot"))
 		rc = isol_configure(ISOL_F_QUIESCE_VMSTATS, 0);
 	else if (strcmp(mode, "off"))
 		return 2;
 	if (rc) {
-		printf("BENCH noise cpu=%d mode=%s rep=%d skipped=%s\n", cpu, mode, rep, errname(rc));
+		printf("BENCH %s cpu=%d mode=%s rep=%d skipped=%s\n", kind, cpu, mode, rep, errname(rc));
 		return 0;
+	}
+	if (lru_scenario) {
+		fill = mmap(NULL, FILL_PAGES * page_size, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (fill == MAP_FAILED) {
+			perror("mmap");
+			return 1;
+		}
 	}
 	if (tracing_setup()) {
 		perror("tracefs setup (osnoise tracer)");
@@ -265,7 +336,10 @@ int main(int argc, char **argv)
 	}
 	if (marker("start"))
 		return 1;
-	spin_user(rate, secs);
+	if (lru_scenario)
+		fills = touch_and_spin(fill, rate, secs);
+	else
+		spin_user(rate, secs);
 	if (marker("end"))
 		return 1;
 	write_str(TRACING "tracing_on", "0");
@@ -274,13 +348,20 @@ int main(int argc, char **argv)
 		tracing_teardown();
 		return 1;
 	}
-	printf("BENCH noise cpu=%d mode=%s rep=%d window_s=%.3f vmstat_update=%d "
-	       "thread_noise=%d thread_noise_us=%.1f vmstat_noise=%d vmstat_noise_us=%.1f "
-	       "kworker_noise=%d irq_noise=%d irq_noise_us=%.1f softirq_noise=%d overrun=%ld\n",
-	       cpu, mode, rep, r.t1 - r.t0, r.vmstat_update, r.thread, r.thread_ns / 1e3,
-	       r.vmstat_noise, r.vmstat_noise_ns / 1e3, r.kworker, r.irq, r.irq_ns / 1e3,
-	       r.softirq, overrun());
-	printf("BENCH noise_times cpu=%d mode=%s rep=%d vmstat_t=", cpu, mode, rep);
+	printf("BENCH %s cpu=%d mode=%s rep=%d window_s=%.3f ", kind, cpu, mode, rep, r.t1 - r.t0);
+	if (lru_scenario)
+		printf("fills=%d lru_drain=%d lru_noise=%d lru_noise_us=%.1f vmstat_update=%d "
+		       "vmstat_noise=%d vmstat_noise_us=%.1f ", fills, r.runs[LRU], r.noise[LRU],
+		       r.noise_ns[LRU] / 1e3, r.runs[VMSTAT], r.noise[VMSTAT],
+		       r.noise_ns[VMSTAT] / 1e3);
+	else
+		printf("vmstat_update=%d vmstat_noise=%d vmstat_noise_us=%.1f lru_drain=%d ",
+		       r.runs[VMSTAT], r.noise[VMSTAT], r.noise_ns[VMSTAT] / 1e3, r.runs[LRU]);
+	printf("thread_noise=%d thread_noise_us=%.1f kworker_noise=%d irq_noise=%d "
+	       "irq_noise_us=%.1f softirq_noise=%d overrun=%ld\n",
+	       r.thread, r.thread_ns / 1e3, r.kworker, r.irq, r.irq_ns / 1e3, r.softirq, overrun());
+	printf("BENCH %s_times cpu=%d mode=%s rep=%d %s_t=", kind, cpu, mode, rep,
+	       lru_scenario ? "lru" : "vmstat");
 	for (i = 0; i < r.ntimes; i++)
 		printf("%s%.3f", i ? "," : "", r.times[i]);
 	printf(" thread_bins=");
