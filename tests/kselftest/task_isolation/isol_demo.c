@@ -52,7 +52,7 @@ static int report(void)
 
 /* ---- Part 2: LRU batches on the isolated CPU ---- */
 
-static inline uint64_t rdtsc(void)
+static inline uint64_t demo_rdtsc(void)
 {
 	uint32_t lo, hi;
 
@@ -65,18 +65,18 @@ static inline uint64_t rdtsc(void)
  * clock_gettime() may fall back to a system call, and this loop must not
  * enter the kernel except for the page faults it means to take.
  */
-static double tsc_rate(void)
+static double demo_tsc_rate(void)
 {
 	double t0 = now(), t;
-	uint64_t c0 = rdtsc();
+	uint64_t c0 = demo_rdtsc();
 
 	while ((t = now()) - t0 < 0.1)
 		;
-	return (rdtsc() - c0) / (t - t0);
+	return (demo_rdtsc() - c0) / (t - t0);
 }
 
 /* Count lru_add_drain_per_cpu between the markers of @tag in @cpu's buffer. */
-static int count_lru_drain(int cpu, const char *tag)
+static int demo_count_lru_drain(int cpu, const char *tag)
 {
 	char path[128], line[512], start[64], end[64];
 	int in = 0, count = 0, seen_end = 0;
@@ -154,7 +154,7 @@ static int fill_then_spin(int cpu, int lru_drain, const char *tag)
 	if (fd < 0 || anon == MAP_FAILED)
 		_exit(255);
 	memset(page, 'x', sizeof(page));
-	rate = tsc_rate();
+	rate = demo_tsc_rate();
 	sleep(1);	/* let the drains of what fork() and setup filled happen */
 	snprintf(marker, sizeof(marker), "isol-start-%s", tag);
 	if (write_str(TRACING "trace_marker", marker))
@@ -166,13 +166,13 @@ static int fill_then_spin(int cpu, int lru_drain, const char *tag)
 			_exit(255);
 		anon[2 * i * page_size] = 1;
 		anon[(2 * i + 1) * page_size] = 1;
-		for (end = rdtsc() + (uint64_t)rate; rdtsc() < end;)
+		for (end = demo_rdtsc() + (uint64_t)rate; demo_rdtsc() < end;)
 			;
 	}
 	snprintf(marker, sizeof(marker), "isol-end-%s", tag);
 	if (write_str(TRACING "trace_marker", marker))
 		_exit(255);
-	n = count_lru_drain(cpu, tag);
+	n = demo_count_lru_drain(cpu, tag);
 	_exit(n < 0 ? 255 : n > 254 ? 254 : n);
 }
 
