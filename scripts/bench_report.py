@@ -592,7 +592,7 @@ quiescing, a rare -1 is another CPU's fold landing in between.)
   `madvise(MADV_DONTNEED)` of one page of a private anonymous mapping too
   small for a huge page, then a write to it: one system call and one page
   fault that puts a fresh folio into the CPU's `lru_add` batch (which the
-  kernel drains by itself every 15 folios). **The lru_drain cases**:
+  kernel drains by itself when it holds 31 folios). **The lru_drain cases**:
   (c2) is `getpid()` with both quiesce bits active (`quiesce_mask` 0x3:
   `vmstat_sync` + `lru_drain`), where each return to user space checks the
   batches and the counters and finds nothing to do; (d2) is the page-fault

@@ -25,8 +25,8 @@
  *                   quiescing active: the child inherits the active state
  *   fault/plain     madvise(MADV_DONTNEED) of one page, then a write to it:
  *                   one syscall and one page fault that puts a fresh folio
- *                   into this CPU's lru_add batch (drained by the kernel
- *                   every 15 folios)
+ *                   into this CPU's lru_add batch (which the kernel
+ *                   drains by itself when it holds 31 folios)
  *   fault/quiesce   the same with vmstat quiescing active (each return
  *                   folds the counters the zap and the fault changed)
  *   fault/both      the same with both bits active: the return from each
