@@ -85,11 +85,23 @@ config_diff() {
 	log "configs differ only in: $(tr '\n' ' ' <"$B/config.diff")"
 }
 
+# The kernels are copied once, before the first boot: a rebuild in
+# .cache while the boots run (another make on the machine) must not change
+# the kernel under measurement halfway through.
+snapshot_kernels() {
+	local k
+	for k in baseline $PATCHED; do
+		cp "$CACHE/obj-$k/arch/x86/boot/bzImage" "$B/bzImage-$k"
+	done
+	(cd "$B" && sha256sum bzImage-*) >"$B/kernels.txt"
+	log "kernels measured: $(tr '\n' ' ' <"$B/kernels.txt")"
+}
+
 boot() {	# boot KERNEL-FLAVOR NAME [KERNEL-ARGS]
 	local rc
 	# Show the result lines as they come; the whole console is in the log.
 	set +e
-	nice -n "$NICE" bash "$TOP/scripts/qemu-run.sh" -f "$1" -m bench -t 1800 \
+	nice -n "$NICE" bash "$TOP/scripts/qemu-run.sh" -f "$1" -k "$B/bzImage-$1" -m bench -t 1800 \
 		-a "${3:-ti.reps=$REPS ti.secs=$SECS ti.iters=$ITERS ti.lru_reps=$LRU_REPS}" |
 		grep --line-buffered -E '^BENCH (boot|cost|noise|lru|load|proof|done) ' |
 		sed -u 's/^BENCH /    /' >&2
@@ -146,6 +158,7 @@ phase "baseline kernel (pristine $(cat "$CACHE/pristine/.ti-version" 2>/dev/null
 	bash "$TOP/scripts/build-kernel.sh" baseline
 echo "build-baseline $(( $(date +%s) - t0 ))" >>"$B/timing.txt"
 config_diff
+snapshot_kernels
 phase "bench programs" build_tools
 phase "bench initramfs" pack_initramfs
 t0=$(date +%s)

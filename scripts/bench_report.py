@@ -235,6 +235,9 @@ def build_results(boots, icount, args):
     res["timing_s"] = timing
     hpath = os.path.join(args.dir, "host.txt")
     res["host_during_boots"] = [line.strip() for line in open(hpath)] if os.path.exists(hpath) else []
+    kpath = os.path.join(args.dir, "kernels.txt")
+    res["kernels_sha256"] = dict(reversed(line.split()) for line in open(kpath)) \
+        if os.path.exists(kpath) else {}
     cpath = os.path.join(args.dir, "config.diff")
     res["config_difference"] = open(cpath).read().split() if os.path.exists(cpath) else None
 
@@ -543,13 +546,16 @@ def report(res):
     t = res["timing_s"]
     timing = ", ".join(f"{k} {v} s" for k, v in t.items())
     cfg = " ".join(res["config_difference"] or ["(not checked)"])
+    kern = ", ".join(f"{k} `{v[:16]}`" for k, v in sorted(res.get("kernels_sha256", {}).items())) \
+        or "not recorded"
     return f"""# `make bench`: task isolation against an unpatched kernel
 
 Generated {res['generated']} by `make bench` (scripts/bench.sh,
 scripts/bench_report.py); raw figures in `results.json`, serial logs in
 `boot-*.log` and `icount-*.log`. Kernel source: Debian linux-source {res['kernel_source']}, both
 kernels built from it with the same toolchain (`LLVM=1`, build root) and the
-same config, which differ only in: `{cfg}`. Host: {res['host_cpus']} CPUs.
+same config, which differ only in: `{cfg}`. The images booted (copied
+before the first boot), sha256: {kern}. Host: {res['host_cpus']} CPUs.
 QEMU TCG (no KVM), 3 vCPUs, identical command line for both kernels
 (`isolcpus=nohz,domain,1 nohz_full=1 irqaffinity=0 ...`); guest clocksource
 `{b0.get('clocksource', '?')}`. Boots, in order ({order}): ABBA, so that a
