@@ -35,7 +35,7 @@ SAMPLES=${SAMPLES:-/ti/samples}
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPORT=$HERE/isol_report
 NR_MLOCK=$HERE/isol_nr_mlock
-PLAN=33
+PLAN=34
 
 # cpulist LIST: the CPUs of a sysfs cpu list ("1", "1-3,5", "", "(null)"),
 # one per line.
@@ -181,12 +181,18 @@ inherit_mask: 0x0"
 
 # ---- chisol: what the kernel supports ----
 
-begin "chisol -i names the features and vmstat_sync"
+begin "chisol -i names the features and both quiesce bits"
 run "$CHISOL" -i
 show
 expect_rc 0
-expect_out "features: 0x1 quiesce
-quiesce_bits: 0x1 vmstat_sync"
+expect_line "features: 0x1 quiesce"
+# Both bits by name, on one line (the kernel's mask format) or one line each.
+if ! grep -qxF "quiesce_bits: 0x3 vmstat_sync,lru_drain" "$TMP/out"; then
+	grep -qxE "quiesce_bits: 0x1 vmstat_sync|[[:space:]]*0x1 vmstat_sync" "$TMP/out" &&
+		grep -qxE "quiesce_bits: 0x2 lru_drain|[[:space:]]*0x2 lru_drain" "$TMP/out" ||
+		fail "no 'quiesce_bits: 0x3 vmstat_sync,lru_drain' (nor a line per bit, 0x1 vmstat_sync and 0x2 lru_drain)"
+fi
+[ "$(grep -c . "$TMP/out")" -le 3 ] || fail "more lines than the features and the quiesce bits"
 end
 
 begin "chisol --help and --version"
@@ -195,6 +201,7 @@ expect_rc 0
 expect_match "Usage: chisol \[options\] \[--\] <command> .*"
 expect_match " *-q, --quiesce <LIST>"
 grep -q "vmstat_sync" "$TMP/out" || fail "--help does not name vmstat_sync"
+grep -q "lru_drain" "$TMP/out" || fail "--help does not name lru_drain"
 run "$CHISOL" -V
 expect_rc 0
 expect_match "chisol [0-9]+\.[0-9]+\.[0-9]+"
@@ -212,6 +219,26 @@ begin "chisol -q vmstat_sync: configured only"
 run "$CHISOL" -q vmstat_sync -- "$REPORT"
 expect_rc 0
 expect_out "configured=1 quiesce=1 inherit=0 active=0"
+end
+
+begin "chisol -q vmstat_sync,lru_drain, -q all, -q lru_drain: the quiesce bits"
+run "$CHISOL" -q vmstat_sync,lru_drain -- "$REPORT"
+expect_rc 0
+expect_out "configured=1 quiesce=3 inherit=0 active=0"
+run "$CHISOL" -q all -a -- "$REPORT"
+expect_rc 0
+expect_out "configured=1 quiesce=3 inherit=0 active=1"
+run "$CHISOL" -q lru_drain -o lru_drain -a -- "$CHISOL" -s
+show
+expect_rc 0
+expect_lines "configured: 0x1 quiesce
+quiesce_mask: 0x2 lru_drain
+active_mask: 0x1 quiesce
+oneshot_mask: 0x2 lru_drain"
+run "$CHISOL" -q all -o lru_drain -a -- "$CHISOL" -s
+expect_rc 0
+expect_lines "quiesce_mask: 0x3 vmstat_sync,lru_drain
+oneshot_mask: 0x2 lru_drain"
 end
 
 begin "chisol -I conf without -q: inherit mask only"
@@ -352,11 +379,12 @@ inherit_mask: 0x1 conf" -I conf
 # (one event in 60 s: it loops until then) under chisol -q vmstat_sync -I
 # conf. Its event thread starts first and gets a copy of the
 # configuration and inherit mask chisol set, not activated; then the main
-# thread configures and activates with the one-shot vmstat_sync.
+# thread configures and activates with the one-shot vmstat_sync and
+# lru_drain (every quiesce bit the kernel supports: both here).
 ST_MAIN="configured: 0x1 quiesce
-quiesce_mask: 0x1 vmstat_sync
+quiesce_mask: 0x3 vmstat_sync,lru_drain
 active_mask: 0x1 quiesce
-oneshot_mask: 0x1 vmstat_sync
+oneshot_mask: 0x3 vmstat_sync,lru_drain
 inherit_mask: 0x1 conf"
 ST_EVENT="configured: 0x1 quiesce
 quiesce_mask: 0x1 vmstat_sync
@@ -490,11 +518,11 @@ end
 
 # ---- chisol: usage and exec errors change nothing and run nothing ----
 
-begin "chisol -q with an unknown name: exit 1, lists vmstat_sync"
+begin "chisol -q with an unknown name: exit 1, lists the known names"
 run "$CHISOL" -q vmstat_sync,nosuch -a -- "$REPORT"
 expect_rc 1
 expect_no_out
-expect_err "unknown quiesce activity 'nosuch' (known: vmstat_sync)"
+expect_err "unknown quiesce activity 'nosuch' (known: vmstat_sync, lru_drain, all)"
 end
 
 begin "chisol usage errors: exit 1 with the reason"

@@ -47,7 +47,7 @@ TEST(feat_get_quiesce_extensions)
 	memset(&ext, 0xff, sizeof(ext));
 	ASSERT_EQ(0, prctl(PR_ISOL_FEAT_GET, ISOL_F_QUIESCE, &ext, 0, 0));
 	EXPECT_EQ(0, ext.flags);
-	EXPECT_EQ(ISOL_F_QUIESCE_VMSTATS, ext.supported_quiesce_bits);
+	EXPECT_EQ(ISOL_F_QUIESCE_VMSTATS | ISOL_F_QUIESCE_LRU, ext.supported_quiesce_bits);
 	EXPECT_TRUE(all_bytes(ext.pad, 0, sizeof(ext.pad)));
 }
 
@@ -93,6 +93,55 @@ TEST(cfg_set_quiesce_round_trip)
 	EXPECT_EQ(0, feat);
 	ASSERT_EQ(0, prctl(PR_ISOL_CFG_GET, I_CFG_FEAT, ISOL_F_QUIESCE, &qc, 0));
 	EXPECT_EQ(0, qc.quiesce_mask);
+}
+
+/* Every subset of the two quiesce bits is a valid quiesce_mask. */
+TEST(cfg_set_quiesce_each_bit_round_trip)
+{
+	static const __u64 masks[] = { QL, QV | QL, QV, QL };
+	struct task_isol_quiesce_control qc;
+	struct isol_state s;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(masks) / sizeof(masks[0]); i++) {
+		ASSERT_EQ(0, isol_set_quiesce(masks[i]));
+		memset(&qc, 0xff, sizeof(qc));
+		ASSERT_EQ(0, prctl(PR_ISOL_CFG_GET, I_CFG_FEAT, ISOL_F_QUIESCE, &qc, 0));
+		EXPECT_EQ(masks[i], qc.quiesce_mask);
+		EXPECT_EQ(0, qc.flags);
+		EXPECT_TRUE(all_bytes(qc.pad, 0, sizeof(qc.pad)));
+	}
+	/* Changed while active, both ways (SPEC section 4). */
+	ASSERT_EQ(0, isol_activate(Q));
+	ASSERT_EQ(0, isol_set_quiesce(QV | QL));
+	ASSERT_EQ(0, isol_get_state(&s));
+	EXPECT_EQ(QV | QL, s.quiesce_mask);
+	EXPECT_EQ(Q, s.active);
+	ASSERT_EQ(0, isol_set_quiesce(QV));
+	ASSERT_EQ(0, isol_get_state(&s));
+	EXPECT_EQ(QV, s.quiesce_mask);
+	EXPECT_EQ(Q, s.active);
+}
+
+/* A one-shot mask may be any subset of quiesce_mask, not only all of it. */
+TEST(activate_oneshot_subset_of_two_bits)
+{
+	struct isol_state s;
+
+	ASSERT_EQ(0, isol_set_quiesce(QV | QL));
+	ASSERT_EQ(0, isol_activate_oneshot(Q, QL));
+	ASSERT_EQ(0, isol_get_state(&s));
+	EXPECT_EQ(QL, s.oneshot);
+	ASSERT_EQ(0, isol_activate_oneshot(Q, QV));
+	ASSERT_EQ(0, isol_get_state(&s));
+	EXPECT_EQ(QV, s.oneshot);
+	ASSERT_EQ(0, isol_activate_oneshot(Q, QV | QL));
+	ASSERT_EQ(0, isol_get_state(&s));
+	EXPECT_EQ(QV | QL, s.oneshot);
+	/* Without ctl the one-shot mask clears. */
+	ASSERT_EQ(0, isol_activate(Q));
+	ASSERT_EQ(0, isol_get_state(&s));
+	EXPECT_EQ(0, s.oneshot);
 }
 
 TEST(cfg_set_inherit_round_trip)

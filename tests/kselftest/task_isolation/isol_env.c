@@ -59,6 +59,10 @@ TEST(kernel_supports_task_isolation)
 		       strerror(errno));
 	}
 	EXPECT_EQ(ISOL_F_QUIESCE, feat);
+	/* Both quiesce bits: vmstat_sync and lru_drain (SPEC section 6). */
+	EXPECT_EQ(ISOL_F_QUIESCE_VMSTATS | ISOL_F_QUIESCE_LRU, isol_supported_quiesce_bits()) {
+		TH_LOG("a kernel without ISOL_F_QUIESCE_LRU: the LRU tests (isol_lru) cannot pass");
+	}
 }
 
 TEST_HARNESS_MAIN

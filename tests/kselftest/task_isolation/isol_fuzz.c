@@ -49,6 +49,8 @@
 
 #define Q	ISOL_F_QUIESCE
 #define QV	ISOL_F_QUIESCE_VMSTATS
+#define QL	ISOL_F_QUIESCE_LRU
+#define QALL	(QV | QL)	/* every quiesce bit the kernel supports */
 #define IC	ISOL_INHERIT_CONF
 #define IA	ISOL_INHERIT_ACTIVE
 
@@ -354,7 +356,7 @@ static void predict(const struct model *m, const struct call *c,
 	switch (op) {
 	case PR_ISOL_FEAT_GET: {
 		struct task_isol_quiesce_extensions ext = {
-			.supported_quiesce_bits = QV,
+			.supported_quiesce_bits = QALL,
 		};
 		uint64_t feat = Q;
 
@@ -398,7 +400,7 @@ static void predict(const struct model *m, const struct call *c,
 			memcpy(&qc, (void *)(uintptr_t)a4, sizeof(qc));
 			if (qc.flags || !all_zero(qc.pad, sizeof(qc.pad)))
 				fault(p, EINVAL);
-			if (qc.quiesce_mask & ~QV)
+			if (qc.quiesce_mask & ~QALL)
 				fault(p, EINVAL);
 			if (!qc.quiesce_mask && (m->active & Q))
 				fault(p, EBUSY);
@@ -457,7 +459,7 @@ static void predict(const struct model *m, const struct call *c,
 			/* A zero one-shot mask is "no one-shot", with any mask. */
 			if (os && mask_read && !(mask & Q))
 				fault(p, EINVAL);
-			if ((os & ~QV) || (os & ~m->quiesce))
+			if ((os & ~QALL) || (os & ~m->quiesce))
 				fault(p, EINVAL);
 		}
 		p->next.active = mask;
@@ -519,11 +521,27 @@ static void dirty_reserved(uint64_t *rs, void *obj, size_t off, size_t len)
 		((unsigned char *)obj)[off + rnd(rs, len)] = 1 + rnd(rs, 255);
 }
 
+/* A valid nonzero quiesce mask: one bit or both. */
+static uint64_t good_quiesce(uint64_t *rs)
+{
+	static const uint64_t good[] = { QV, QL, QV | QL };
+
+	return good[rnd(rs, 3)];
+}
+
+/* A nonzero subset of the nonzero mask @mask. */
+static uint64_t some_of(uint64_t *rs, uint64_t mask)
+{
+	uint64_t sub = mask & good_quiesce(rs);
+
+	return sub ? sub : mask;
+}
+
 static void gen_quiesce_control(uint64_t *rs, const struct arena *a, uint64_t p)
 {
 	struct task_isol_quiesce_control qc = { 0 };
 
-	qc.quiesce_mask = mask_value(rs, QV);
+	qc.quiesce_mask = mask_value(rs, good_quiesce(rs));
 	if (chance(rs, 3))
 		qc.flags = 1ULL << rnd(rs, 64);
 	dirty_reserved(rs, &qc, offsetof(struct task_isol_quiesce_control, pad), sizeof(qc.pad));
@@ -545,7 +563,7 @@ static void gen_activate_control(uint64_t *rs, const struct arena *a, uint64_t p
 {
 	struct task_isol_activate_control ac = { 0 };
 
-	ac.quiesce_oneshot_mask = mask_value(rs, QV);
+	ac.quiesce_oneshot_mask = mask_value(rs, good_quiesce(rs));
 	if (chance(rs, 3))
 		ac.flags = 1ULL << rnd(rs, 64);
 	dirty_reserved(rs, &ac, offsetof(struct task_isol_activate_control, pad), sizeof(ac.pad));
@@ -946,15 +964,15 @@ static int forker_configure(struct worker *w)
 	static const uint8_t inherit[] = { IC | IA, IC | IA, IC, 0 };
 	struct model want = w->m;
 
-	want.quiesce = chance(&w->rs, 85) ? QV : 0;
+	want.quiesce = chance(&w->rs, 85) ? good_quiesce(&w->rs) : 0;
 	want.inherit = inherit[rnd(&w->rs, 4)];
 	want.active = want.quiesce && chance(&w->rs, 75) ? Q : 0;
-	want.oneshot = want.active && chance(&w->rs, 30) ? QV : 0;
+	want.oneshot = want.active && chance(&w->rs, 30) ? some_of(&w->rs, want.quiesce) : 0;
 	if (w->m.active && isol_activate(0))
 		return -1;
 	if (isol_set_quiesce(want.quiesce) || isol_set_inherit(want.inherit))
 		return -1;
-	if (want.active && (want.oneshot ? isol_activate_oneshot(Q, QV) : isol_activate(Q)))
+	if (want.active && (want.oneshot ? isol_activate_oneshot(Q, want.oneshot) : isol_activate(Q)))
 		return -1;
 	w->checks += 4;
 	w->m = want;
@@ -1051,17 +1069,17 @@ TEST_F_TIMEOUT(fuzz, prctl_model, 3000)
 
 	/* The main thread's state, which every thread starts from. */
 	switch (rnd(&rs, 4)) {
-	case 0:	/* inherit everything, active with a one-shot */
-		ASSERT_EQ(0, isol_set_quiesce(QV));
+	case 0:	/* inherit everything, both bits active, lru_drain one-shot */
+		ASSERT_EQ(0, isol_set_quiesce(QALL));
 		ASSERT_EQ(0, isol_set_inherit(IC | IA));
-		ASSERT_EQ(0, isol_activate_oneshot(Q, QV));
-		main_m = (struct model){ .quiesce = QV, .inherit = IC | IA, .active = Q, .oneshot = QV };
+		ASSERT_EQ(0, isol_activate_oneshot(Q, QL));
+		main_m = (struct model){ .quiesce = QALL, .inherit = IC | IA, .active = Q, .oneshot = QL };
 		break;
-	case 1:	/* inherit everything, active */
-		ASSERT_EQ(0, isol_set_quiesce(QV));
+	case 1:	/* inherit everything, active with lru_drain */
+		ASSERT_EQ(0, isol_set_quiesce(QL));
 		ASSERT_EQ(0, isol_set_inherit(IC | IA));
 		ASSERT_EQ(0, isol_activate(Q));
-		main_m = (struct model){ .quiesce = QV, .inherit = IC | IA, .active = Q };
+		main_m = (struct model){ .quiesce = QL, .inherit = IC | IA, .active = Q };
 		break;
 	case 2:	/* inherit the configuration only */
 		ASSERT_EQ(0, isol_set_quiesce(QV));

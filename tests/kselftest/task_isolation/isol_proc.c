@@ -11,6 +11,7 @@
 
 #define Q	ISOL_F_QUIESCE
 #define QV	ISOL_F_QUIESCE_VMSTATS
+#define QL	ISOL_F_QUIESCE_LRU
 
 static const char empty_status[] =
 	"configured: 0x0\n"
@@ -73,6 +74,37 @@ TEST_F(proc, oneshot_mask_is_shown_until_the_next_activation)
 	ASSERT_EQ(0, isol_activate(Q));
 	ASSERT_EQ(0, slurp("/proc/thread-self/task_isolation", self->buf, sizeof(self->buf)));
 	EXPECT_NE(NULL, strstr(self->buf, "\noneshot_mask: 0x0\n"));
+}
+
+/* Each quiesce bit by name: vmstat_sync is bit 0, lru_drain bit 1. */
+TEST_F(proc, quiesce_bits_are_named)
+{
+	static const struct {
+		__u64 mask;
+		const char *line;
+	} cases[] = {
+		{ QL, "\nquiesce_mask: 0x2 lru_drain\n" },
+		{ QV | QL, "\nquiesce_mask: 0x3 vmstat_sync,lru_drain\n" },
+		{ QV, "\nquiesce_mask: 0x1 vmstat_sync\n" },
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ASSERT_EQ(0, isol_set_quiesce(cases[i].mask));
+		ASSERT_EQ(0, slurp("/proc/self/task_isolation", self->buf, sizeof(self->buf)));
+		EXPECT_NE(NULL, strstr(self->buf, cases[i].line)) {
+			TH_LOG("mask %#llx: no line '%s' in:\n%s", (unsigned long long)cases[i].mask,
+			       cases[i].line + 1, self->buf);
+		}
+	}
+	/* And in the one-shot mask. */
+	ASSERT_EQ(0, isol_set_quiesce(QV | QL));
+	ASSERT_EQ(0, isol_activate_oneshot(Q, QL));
+	ASSERT_EQ(0, slurp("/proc/thread-self/task_isolation", self->buf, sizeof(self->buf)));
+	EXPECT_NE(NULL, strstr(self->buf, "\noneshot_mask: 0x2 lru_drain\n"));
+	ASSERT_EQ(0, isol_activate_oneshot(Q, QV | QL));
+	ASSERT_EQ(0, slurp("/proc/thread-self/task_isolation", self->buf, sizeof(self->buf)));
+	EXPECT_NE(NULL, strstr(self->buf, "\noneshot_mask: 0x3 vmstat_sync,lru_drain\n"));
 }
 
 TEST_F(proc, child_state_read_by_parent)
