@@ -262,7 +262,7 @@ static int touch_and_spin(volatile char *fill, double rate, double secs)
 	int n = 0;
 
 	while (rdtsc() < end) {
-		if (rdtsc() >= next && n < FILL_PAGES) {
+		if (rdtsc() >= next && next < end && n < FILL_PAGES) {
 			fill[n++ * page_size] = 1;
 			next += (uint64_t)rate;
 		}
