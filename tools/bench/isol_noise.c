@@ -253,16 +253,17 @@ static long overrun(void)
 
 /*
  * The LRU scenario's loop: write to one fresh page of @fill at the start of
- * every second, spin in user space in between. Returns the pages touched.
+ * every whole second of the window, spin in user space in between. Returns
+ * the pages touched.
  */
 static int touch_and_spin(volatile char *fill, double rate, double secs)
 {
 	uint64_t t0 = rdtsc(), end = t0 + (uint64_t)(rate * secs), next = t0;
 	volatile unsigned long sink = 0;
-	int n = 0;
+	int n = 0, fills = secs < FILL_PAGES ? (int)secs : FILL_PAGES;
 
 	while (rdtsc() < end) {
-		if (rdtsc() >= next && next < end && n < FILL_PAGES) {
+		if (n < fills && rdtsc() >= next) {
 			fill[n++ * page_size] = 1;
 			next += (uint64_t)rate;
 		}
