@@ -169,15 +169,21 @@ static inline int dirty_one_page(void)
  * What a latency-sensitive program does before its loop: fault in and
  * lock its working set, here 2 MiB allocated and freed and 16 pages
  * mlock()ed for good. Only system calls, no page fault from user space.
+ * The 2 MiB are small pages (MADV_NOHUGEPAGE, then MADV_POPULATE_WRITE):
+ * with transparent huge pages, the kernel aligns a 2 MiB mapping to a
+ * huge page boundary and populates it with one huge page, which bypasses
+ * the per-CPU page lists and leaves far less vmstat work behind.
  */
 static inline int dirty_setup(void)
 {
 	size_t big = 2 << 20, small = 16 * page_size;
 	void *p;
 
-	p = mmap(NULL, big, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	if (p == MAP_FAILED || munmap(p, big))
+	p = mmap(NULL, big, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return -1;
+	madvise(p, big, MADV_NOHUGEPAGE);	/* fails without THP: harmless */
+	if (madvise(p, big, MADV_POPULATE_WRITE) || munmap(p, big))
 		return -1;
 	p = mmap(NULL, small, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);

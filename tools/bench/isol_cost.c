@@ -128,6 +128,8 @@ static void one_case(enum kind k, enum mode m, int rep, long iters)
 			perror("mmap");
 			_exit(1);
 		}
+		/* Never part of a huge page, whatever merges with it. */
+		madvise((void *)fault_page, page_size, MADV_NOHUGEPAGE);
 		if (m == QUIESCE)
 			rc = isol_quiesce_on(0);
 		else if (m == BOTH)

@@ -317,6 +317,8 @@ int main(int argc, char **argv)
 			perror("mmap");
 			return 1;
 		}
+		/* Small folios only: a huge one bypasses the LRU batches. */
+		madvise((void *)fill, FILL_PAGES * page_size, MADV_NOHUGEPAGE);
 	}
 	if (tracing_setup()) {
 		perror("tracefs setup (osnoise tracer)");
