@@ -94,7 +94,8 @@ shell: tests
 	@bash $(S)/qemu-run.sh -f $(FLAVOR) -m shell
 
 # Measured comparison with an unpatched kernel built from the same source
-# (out/bench/REPORT.md); not part of check: about 15 minutes on 2 cores.
+# (out/bench/REPORT.md), vmstat_sync and lru_drain; not part of check:
+# about 21 minutes on 2 cores once both kernels are built.
 bench: BENCH_T0 := $(shell date +%s)
 bench: kernel
 	@TI_BENCH_T0=$(BENCH_T0) bash $(S)/bench.sh
