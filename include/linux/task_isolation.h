@@ -23,7 +23,7 @@ int task_isol_prctl(int option, unsigned long arg2, unsigned long arg3,
 		    unsigned long arg4, unsigned long arg5);
 int task_isol_fork(struct task_struct *tsk);
 void task_isol_free(struct task_struct *tsk);
-void task_isol_exit_to_user(void);
+void task_isol_exit_to_user(struct task_struct *tsk);
 int task_isol_proc_show(struct seq_file *m, struct task_struct *tsk);
 
 /*
@@ -51,7 +51,7 @@ static inline int task_isol_fork(struct task_struct *tsk)
 }
 
 static inline void task_isol_free(struct task_struct *tsk) { }
-static inline void task_isol_exit_to_user(void) { }
+static inline void task_isol_exit_to_user(struct task_struct *tsk) { }
 static inline void task_isol_clear(struct task_struct *tsk) { }
 
 #endif /* CONFIG_TASK_ISOLATION */

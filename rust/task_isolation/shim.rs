@@ -59,7 +59,8 @@ impl IsolSlot {
     ///
     /// `ptr` must be a valid task that stays valid while the returned value
     /// exists and whose state nothing else changes meanwhile: a child in
-    /// `copy_process()` or a task in `free_task()`.
+    /// `copy_process()`, a task in `free_task()`, or `current` on its
+    /// return to user space, with no other [`IsolSlot`] of it.
     pub(crate) unsafe fn from_raw(ptr: NonNull<bindings::task_struct>) -> Self {
         // INVARIANT: guaranteed by the caller.
         Self { ptr }

@@ -160,15 +160,16 @@ impl State {
         if self.active_mask & ISOL_F_QUIESCE == 0 {
             return (0, self);
         }
-        let mut mask = self.quiesce_mask & !self.oneshot_mask;
-        if self.oneshot_pending {
-            mask = self.quiesce_mask;
+        // Every return but the activating one: the state stays as it is
+        // (this is the hot path of a quiescing task, keep it short).
+        if !self.oneshot_pending {
+            return (self.quiesce_mask & !self.oneshot_mask, self);
         }
         let next = State {
             oneshot_pending: false,
             ..self
         };
-        (mask, next)
+        (self.quiesce_mask, next)
     }
 }
 

@@ -79,6 +79,19 @@ impl TaskIsol {
         }
     }
 
+    /// What the return to user space needs, one load per field it uses:
+    /// this runs on every return of a quiescing task, and the inherit
+    /// mask plays no part there (it is left 0 and never stored back).
+    fn load_for_exit(&self) -> State {
+        State {
+            quiesce_mask: self.quiesce_mask.load(Relaxed),
+            active_mask: self.active_mask.load(Relaxed),
+            oneshot_mask: self.oneshot_mask.load(Relaxed),
+            oneshot_pending: self.oneshot_pending.load(Relaxed),
+            ..State::default()
+        }
+    }
+
     fn store(&self, s: &State) {
         self.quiesce_mask.store(s.quiesce_mask, Relaxed);
         self.inherit_mask.store(s.inherit_mask, Relaxed);
@@ -282,7 +295,8 @@ const _: () = {
         [bindings::task_isol_fork, task_isol_fork];
     let _: [unsafe extern "C" fn(*mut bindings::task_struct); 2] =
         [bindings::task_isol_free, task_isol_free];
-    let _: [unsafe extern "C" fn(); 2] = [bindings::task_isol_exit_to_user, task_isol_exit_to_user];
+    let _: [unsafe extern "C" fn(*mut bindings::task_struct); 2] =
+        [bindings::task_isol_exit_to_user, task_isol_exit_to_user];
     let _: [unsafe extern "C" fn(*mut bindings::seq_file, *mut bindings::task_struct) -> c_int; 2] =
         [bindings::task_isol_proc_show, task_isol_proc_show];
 };
@@ -330,19 +344,28 @@ pub unsafe extern "C" fn task_isol_free(tsk: *mut bindings::task_struct) {
 /// Quiesces what the calling task asked for; called on each of its returns
 /// to user space while its `TIF_TASK_ISOL` bit is set, preemptible, with
 /// interrupts enabled, after all other exit work.
+///
+/// # Safety
+///
+/// `tsk` must be `current`, which C passes because it reads it in one
+/// instruction where Rust would need a helper call: this runs on every
+/// return to user space of a quiescing task.
 #[no_mangle]
-pub extern "C" fn task_isol_exit_to_user() {
-    // SAFETY: This is the only `IsolSlot` for `current` during the call.
-    let mut task = unsafe { IsolSlot::current() };
+pub unsafe extern "C" fn task_isol_exit_to_user(tsk: *mut bindings::task_struct) {
+    // SAFETY: `tsk` is `current` (guaranteed by the caller), which is
+    // never NULL, and this is the only `IsolSlot` for it during the call:
+    // only the task itself changes its own state.
+    let mut task = unsafe { IsolSlot::from_raw(NonNull::new_unchecked(tsk)) };
     let (mask, work) = match task.state() {
         None => (0, Some(false)),
         Some(isol) => {
-            let (mask, next) = isol.load().exit_to_user();
-            if next.oneshot_pending != isol.oneshot_pending.load(Relaxed) {
+            let now = isol.load_for_exit();
+            let (mask, next) = now.exit_to_user();
+            if next.oneshot_pending == now.oneshot_pending {
+                (mask, None)
+            } else {
                 isol.oneshot_pending.store(next.oneshot_pending, Relaxed);
                 (mask, Some(next.wants_exit_work()))
-            } else {
-                (mask, None)
             }
         }
     };
