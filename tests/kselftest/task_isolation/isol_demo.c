@@ -78,27 +78,7 @@ static double demo_tsc_rate(void)
 /* Count lru_add_drain_per_cpu between the markers of @tag in @cpu's buffer. */
 static int demo_count_lru_drain(int cpu, const char *tag)
 {
-	char path[128], line[512], start[64], end[64];
-	int in = 0, count = 0, seen_end = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), TRACING "per_cpu/cpu%d/trace", cpu);
-	snprintf(start, sizeof(start), "isol-start-%s", tag);
-	snprintf(end, sizeof(end), "isol-end-%s", tag);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (strstr(line, start))
-			in = 1;
-		else if (strstr(line, end)) {
-			seen_end = in;
-			in = 0;
-		} else if (in && strstr(line, "function lru_add_drain_per_cpu"))
-			count++;
-	}
-	fclose(f);
-	return seen_end ? count : -1;
+	return count_trace_lines(cpu, tag, "function lru_add_drain_per_cpu");
 }
 
 /* The housekeeping trigger: lru_add_drain_all() every DROP_PERIOD_MS. */

@@ -58,8 +58,11 @@ static inline double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Count "vmstat_update" between the START and END markers of @cpu's buffer. */
-static inline int count_vmstat_update(int cpu, const char *tag)
+/*
+ * Count the lines holding @what between the start and end markers of @tag
+ * in @cpu's buffer; -1 when the end marker is missing.
+ */
+static inline int count_trace_lines(int cpu, const char *tag, const char *what)
 {
 	char path[128], line[512], start[64], end[64];
 	int in = 0, count = 0, seen_end = 0;
@@ -77,11 +80,17 @@ static inline int count_vmstat_update(int cpu, const char *tag)
 		else if (strstr(line, end)) {
 			seen_end = in;
 			in = 0;
-		} else if (in && strstr(line, "vmstat_update"))
+		} else if (in && strstr(line, what))
 			count++;
 	}
 	fclose(f);
 	return seen_end ? count : -1;
+}
+
+/* Count "vmstat_update" between the START and END markers of @cpu's buffer. */
+static inline int count_vmstat_update(int cpu, const char *tag)
+{
+	return count_trace_lines(cpu, tag, "vmstat_update");
 }
 
 /*
