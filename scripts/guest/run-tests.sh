@@ -7,13 +7,18 @@
 cd /ti/kselftest || exit 2
 timeout=$(sed -n 's/^timeout=//p' task_isolation/settings 2>/dev/null)
 scale=1		# ti.timeout_scale=N: a debug kernel's tests take N times longer
+only=		# ti.only=A,B: run only these binaries (while developing)
 for arg in $(cat /proc/cmdline); do
-	case $arg in ti.timeout_scale=*) scale=${arg#ti.timeout_scale=} ;; esac
+	case $arg in
+	ti.timeout_scale=*) scale=${arg#ti.timeout_scale=} ;;
+	ti.only=*) only=",${arg#ti.only=}," ;;
+	esac
 done
 timeout=$(( ${timeout:-600} * scale ))
 rc=0
 while IFS=: read -r dir test; do
 	[ -n "$test" ] || continue
+	case $only in ''|*",$test,"*) ;; *) continue ;; esac
 	echo "TI-BEGIN: $dir:$test"
 	(cd "$dir" && timeout -s KILL "$timeout" "./$test")
 	code=$?

@@ -25,6 +25,7 @@
 
 /* Features */
 #define ISOL_F_QUIESCE			0x1ULL	/* bit 0 */
+#define ISOL_F_NOTIFY			0x2ULL	/* bit 1 */
 
 /* Activities that ISOL_F_QUIESCE can quiesce (quiesce_mask bits) */
 #define ISOL_F_QUIESCE_VMSTATS		0x1ULL	/* bit 0: vmstat_sync */
@@ -59,6 +60,27 @@ struct task_isol_activate_control {
 	__u64 flags;			/* must be 0 */
 	__u64 quiesce_oneshot_mask;	/* subset of quiesce_mask */
 	__u64 pad[6];			/* must be 0 */
+};
+
+/* Entries into the kernel that ISOL_F_NOTIFY reports (event_mask bits) */
+#define ISOL_NOTIFY_SYSCALL		0x1ULL	/* bit 0: syscall */
+#define ISOL_NOTIFY_EXCEPTION		0x2ULL	/* bit 1: exception */
+#define ISOL_NOTIFY_INTERRUPT		0x4ULL	/* bit 2: interrupt */
+
+/* PR_ISOL_FEAT_GET, ISOL_F_NOTIFY */
+struct task_isol_notify_extensions {
+	__u64 flags;			/* 0 */
+	__u64 supported_events;		/* ISOL_NOTIFY_* */
+	__u64 pad[6];			/* 0 */
+};
+
+/* PR_ISOL_CFG_GET/PR_ISOL_CFG_SET, I_CFG_FEAT, ISOL_F_NOTIFY */
+struct task_isol_notify_control {
+	__u64 flags;			/* must be 0 */
+	__u64 event_mask;		/* ISOL_NOTIFY_* */
+	__u32 signo;			/* signal per break, 0: none */
+	__u32 pad0;			/* must be 0 */
+	__u64 pad[5];			/* must be 0 */
 };
 
 #endif /* _UAPI_LINUX_TASK_ISOLATION_H */
