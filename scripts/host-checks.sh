@@ -65,6 +65,8 @@ check "uapi header compiles alone with the ABI sizes" "
 	'_Static_assert(sizeof(struct task_isol_quiesce_control) == 64, \"qc\");' \
 	'_Static_assert(sizeof(struct task_isol_inherit_control) == 8, \"ic\");' \
 	'_Static_assert(sizeof(struct task_isol_activate_control) == 64, \"ac\");' \
+	'_Static_assert(sizeof(struct task_isol_notify_extensions) == 64, \"ne\");' \
+	'_Static_assert(sizeof(struct task_isol_notify_control) == 64, \"nc\");' \
 	'_Static_assert(PR_ISOL_FEAT_GET == 0x49534647 && PR_ISOL_ACTIVATE_SET == 0x49534153, \"nr\");' \
 	'int main(void) { return 0; }' >/tmp/uapi_test.c &&
 	gcc -std=c11 -Wall -Werror -I/cache/obj-task_isolation/usr/include -o /tmp/uapi_test /tmp/uapi_test.c"

@@ -20,6 +20,18 @@ pub(crate) const PR_ISOL_CFG_SET: u32 = uapi::PR_ISOL_CFG_SET;
 pub(crate) const PR_ISOL_ACTIVATE_GET: u32 = uapi::PR_ISOL_ACTIVATE_GET;
 pub(crate) const PR_ISOL_ACTIVATE_SET: u32 = uapi::PR_ISOL_ACTIVATE_SET;
 
+/// Whether `option` is one of the `PR_ISOL_*` prctls.
+pub(crate) fn is_isol_prctl(option: u32) -> bool {
+    matches!(
+        option,
+        PR_ISOL_FEAT_GET
+            | PR_ISOL_CFG_GET
+            | PR_ISOL_CFG_SET
+            | PR_ISOL_ACTIVATE_GET
+            | PR_ISOL_ACTIVATE_SET
+    )
+}
+
 /// `PR_ISOL_CFG_*` selectors.
 pub(crate) const I_CFG_FEAT: usize = uapi::I_CFG_FEAT as usize;
 pub(crate) const I_CFG_INHERIT: usize = uapi::I_CFG_INHERIT as usize;
@@ -30,6 +42,10 @@ const _: () = {
     assert!(state::ISOL_F_QUIESCE_LRU == uapi::ISOL_F_QUIESCE_LRU as u64);
     assert!(state::ISOL_INHERIT_CONF as u32 == uapi::ISOL_INHERIT_CONF);
     assert!(state::ISOL_INHERIT_ACTIVE as u32 == uapi::ISOL_INHERIT_ACTIVE);
+    assert!(state::ISOL_F_NOTIFY == uapi::ISOL_F_NOTIFY as u64);
+    assert!(state::ISOL_NOTIFY_SYSCALL == uapi::ISOL_NOTIFY_SYSCALL as u64);
+    assert!(state::ISOL_NOTIFY_EXCEPTION == uapi::ISOL_NOTIFY_EXCEPTION as u64);
+    assert!(state::ISOL_NOTIFY_INTERRUPT == uapi::ISOL_NOTIFY_INTERRUPT as u64);
 };
 
 /// `struct task_isol_quiesce_extensions`, written by `PR_ISOL_FEAT_GET`.
@@ -67,7 +83,31 @@ pub(crate) struct ActivateControl {
     pub(crate) pad: [u64; 6],
 }
 
+/// `struct task_isol_notify_extensions`, written by `PR_ISOL_FEAT_GET`.
+#[repr(C)]
+#[derive(Default)]
+pub(crate) struct NotifyExtensions {
+    pub(crate) flags: u64,
+    pub(crate) supported_events: u64,
+    pub(crate) pad: [u64; 6],
+}
+
+/// `struct task_isol_notify_control`, read and written by `PR_ISOL_CFG_*`.
+#[repr(C)]
+#[derive(Default)]
+pub(crate) struct NotifyControl {
+    pub(crate) flags: u64,
+    pub(crate) event_mask: u64,
+    pub(crate) signo: u32,
+    pub(crate) pad0: u32,
+    pub(crate) pad: [u64; 5],
+}
+
 const _: () = {
+    assert!(size_of::<NotifyExtensions>() == 64);
+    assert!(size_of::<NotifyExtensions>() == size_of::<uapi::task_isol_notify_extensions>());
+    assert!(size_of::<NotifyControl>() == 64);
+    assert!(size_of::<NotifyControl>() == size_of::<uapi::task_isol_notify_control>());
     assert!(size_of::<QuiesceExtensions>() == 64);
     assert!(size_of::<QuiesceExtensions>() == size_of::<uapi::task_isol_quiesce_extensions>());
     assert!(size_of::<QuiesceControl>() == 64);
@@ -85,6 +125,8 @@ unsafe impl FromBytes for QuiesceControl {}
 unsafe impl FromBytes for InheritControl {}
 // SAFETY: As above.
 unsafe impl FromBytes for ActivateControl {}
+// SAFETY: As above.
+unsafe impl FromBytes for NotifyControl {}
 
 // SAFETY: `repr(C)` with eight `u64`: no padding, so no uninitialised byte.
 unsafe impl AsBytes for QuiesceExtensions {}
@@ -92,6 +134,11 @@ unsafe impl AsBytes for QuiesceExtensions {}
 unsafe impl AsBytes for QuiesceControl {}
 // SAFETY: `repr(C)` with eight `u8`: no padding, so no uninitialised byte.
 unsafe impl AsBytes for InheritControl {}
+// SAFETY: `repr(C)` with eight `u64`: no padding, so no uninitialised byte.
+unsafe impl AsBytes for NotifyExtensions {}
+// SAFETY: `repr(C)`, two `u64`, two `u32` at offset 16 and 20, five `u64`
+// from offset 24: no padding, so no uninitialised byte.
+unsafe impl AsBytes for NotifyControl {}
 
 impl QuiesceControl {
     /// Whether the reserved fields are all zero.
@@ -111,5 +158,12 @@ impl ActivateControl {
     /// Whether the reserved fields are all zero.
     pub(crate) fn reserved_clear(&self) -> bool {
         self.flags == 0 && self.pad == [0; 6]
+    }
+}
+
+impl NotifyControl {
+    /// Whether the reserved fields are all zero.
+    pub(crate) fn reserved_clear(&self) -> bool {
+        self.flags == 0 && self.pad0 == 0 && self.pad == [0; 5]
     }
 }

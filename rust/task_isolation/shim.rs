@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! Safe wrappers around the C side: the per-task pointer in `task_struct`,
-//! the `TIF_TASK_ISOL` work bit, and the vmstat and LRU helpers.
+//! the `TIF_TASK_ISOL` and `SYSCALL_WORK_TASK_ISOL` work bits, the vmstat
+//! and LRU helpers, and notify.c (static key, signal, tracepoint).
 //!
 //! This is the only module that touches `bindings`. Its one invariant, on
 //! which the safety of the state accessors rests, is stated on
 //! [`IsolSlot`].
 
+use core::ffi::c_void;
 use core::ptr::NonNull;
 use core::sync::atomic::{AtomicPtr, Ordering};
 use kernel::bindings;
+use kernel::ffi::{c_int, c_long, c_ulong};
 use kernel::prelude::*;
 use kernel::types::ForeignOwnable;
 
@@ -150,6 +153,14 @@ impl IsolSlot {
             }
         }
     }
+
+    /// Sets or clears the task's `SYSCALL_WORK_TASK_ISOL` bit, which makes
+    /// every system call entry call `task_isol_syscall_entry()`.
+    pub(crate) fn set_syscall_work(&mut self, on: bool) {
+        // SAFETY: `ptr` is a valid task (type invariant); the function is
+        // an atomic bit operation on its syscall work flags.
+        unsafe { bindings::task_isol_set_syscall_work(self.ptr.as_ptr(), on) };
+    }
 }
 
 /// The `task_isol` field of `task`, for atomic access.
@@ -218,4 +229,50 @@ pub(crate) fn lru_add_drain_quiesce() {
     // SAFETY: No preconditions; it takes the per-CPU batch locks itself,
     // and the caller (the return to user space) may take them.
     unsafe { bindings::lru_add_drain_quiesce() };
+}
+
+/// Takes a reference on the static key of the exception and interrupt
+/// entry hooks, turning it on for the first: patches kernel text and may
+/// sleep, so only from process context (prctl, fork).
+pub(crate) fn notify_key_get() {
+    // SAFETY: No preconditions; it may sleep, and its callers may.
+    unsafe { bindings::task_isol_notify_get() };
+}
+
+/// Drops a reference taken by [`notify_key_get()`]; the last one turns the
+/// key off from a work item, a second later. Any context.
+pub(crate) fn notify_key_put() {
+    // SAFETY: Called only for a reference that the caller holds.
+    unsafe { bindings::task_isol_notify_put() };
+}
+
+/// The highest valid signal number (`SIGRTMAX`).
+pub(crate) fn max_signo() -> u32 {
+    bindings::_NSIG
+}
+
+/// Queues `signo` (`si_code` `SI_KERNEL`) for the current task, from its
+/// return to user space.
+pub(crate) fn send_signal(signo: u32) {
+    // A signal number is at most `_NSIG` (checked by the prctl).
+    let signo = i32::try_from(signo).unwrap_or(0);
+    if signo == 0 {
+        return;
+    }
+    // SAFETY: `current` is a valid task; `signo` is a valid signal.
+    unsafe { bindings::task_isol_send_signal(signo) };
+}
+
+/// Emits the `task_isolation:isol_break` tracepoint for the current task.
+pub(crate) fn trace_break(
+    class: u64,
+    cpu: c_int,
+    nr: c_long,
+    addr: c_ulong,
+    ip: c_ulong,
+    handler: *mut c_void,
+) {
+    // SAFETY: Plain values; `handler` is only printed (`%ps`), never
+    // dereferenced. `class` is one bit of 0x7, so the cast is lossless.
+    unsafe { bindings::task_isol_trace_break(class as u32, cpu, nr, addr, ip, handler) };
 }

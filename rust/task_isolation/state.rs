@@ -12,8 +12,10 @@ use core::fmt::{self, Write};
 
 /// Feature bit: quiesce kernel activities on return to user space.
 pub(crate) const ISOL_F_QUIESCE: u64 = 1 << 0;
+/// Feature bit: report entries into the kernel (breaks of isolation).
+pub(crate) const ISOL_F_NOTIFY: u64 = 1 << 1;
 /// All features this implementation knows.
-pub(crate) const FEATURES: u64 = ISOL_F_QUIESCE;
+pub(crate) const FEATURES: u64 = ISOL_F_QUIESCE | ISOL_F_NOTIFY;
 
 /// Quiesce bit: fold the per-CPU vmstat counters and cancel `vmstat_update`.
 pub(crate) const ISOL_F_QUIESCE_VMSTATS: u64 = 1 << 0;
@@ -21,6 +23,16 @@ pub(crate) const ISOL_F_QUIESCE_VMSTATS: u64 = 1 << 0;
 pub(crate) const ISOL_F_QUIESCE_LRU: u64 = 1 << 1;
 /// All quiesce bits this implementation knows.
 pub(crate) const QUIESCE_BITS: u64 = ISOL_F_QUIESCE_VMSTATS | ISOL_F_QUIESCE_LRU;
+
+/// Event bit: system calls (all but the exempt ones) are breaks.
+pub(crate) const ISOL_NOTIFY_SYSCALL: u64 = 1 << 0;
+/// Event bit: exceptions taken in user mode are breaks.
+pub(crate) const ISOL_NOTIFY_EXCEPTION: u64 = 1 << 1;
+/// Event bit: interrupts taken in user mode are breaks.
+pub(crate) const ISOL_NOTIFY_INTERRUPT: u64 = 1 << 2;
+/// All event bits this implementation knows.
+pub(crate) const NOTIFY_EVENTS: u64 =
+    ISOL_NOTIFY_SYSCALL | ISOL_NOTIFY_EXCEPTION | ISOL_NOTIFY_INTERRUPT;
 
 /// Inherit bit: a child gets a copy of the configuration.
 pub(crate) const ISOL_INHERIT_CONF: u8 = 1 << 0;
@@ -30,11 +42,13 @@ pub(crate) const ISOL_INHERIT_ACTIVE: u8 = 1 << 1;
 pub(crate) const INHERIT_BITS: u8 = ISOL_INHERIT_CONF | ISOL_INHERIT_ACTIVE;
 
 /// Names of the feature bits, by bit number.
-const FEATURE_NAMES: &[&str] = &["quiesce"];
+const FEATURE_NAMES: &[&str] = &["quiesce", "notify"];
 /// Names of the quiesce bits, by bit number (the `chisol -q` names).
 const QUIESCE_NAMES: &[&str] = &["vmstat_sync", "lru_drain"];
 /// Names of the inherit bits, by bit number.
 const INHERIT_NAMES: &[&str] = &["conf", "active"];
+/// Names of the event bits (break classes), by bit number.
+const EVENT_NAMES: &[&str] = &["syscall", "exception", "interrupt"];
 
 /// Why a request is refused; mapped to an errno by the caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,16 +77,23 @@ pub(crate) struct State {
     /// The next return to user space is the activating call's: quiesce
     /// one-shot bits too.
     pub(crate) oneshot_pending: bool,
+    /// `ISOL_NOTIFY_*` bits; nonzero means `ISOL_F_NOTIFY` is configured.
+    pub(crate) notify_mask: u64,
+    /// The signal sent for each break, 0 for none.
+    pub(crate) signo: u32,
 }
 
 impl State {
     /// Features that are configured.
     pub(crate) fn configured(&self) -> u64 {
+        let mut features = 0;
         if self.quiesce_mask != 0 {
-            ISOL_F_QUIESCE
-        } else {
-            0
+            features |= ISOL_F_QUIESCE;
         }
+        if self.notify_mask != 0 {
+            features |= ISOL_F_NOTIFY;
+        }
+        features
     }
 
     /// `PR_ISOL_CFG_SET`, `I_CFG_FEAT`, `ISOL_F_QUIESCE`.
@@ -85,6 +106,27 @@ impl State {
         }
         Ok(State {
             quiesce_mask,
+            ..self
+        })
+    }
+
+    /// `PR_ISOL_CFG_SET`, `I_CFG_FEAT`, `ISOL_F_NOTIFY`; `max_signo` is
+    /// the highest signal number of this kernel (`SIGRTMAX`).
+    pub(crate) fn set_notify(self, notify_mask: u64, signo: u32, max_signo: u32) -> Transition {
+        if notify_mask & !NOTIFY_EVENTS != 0 || signo > max_signo {
+            return Err(Reject::Invalid);
+        }
+        if notify_mask == 0 {
+            if signo != 0 {
+                return Err(Reject::Invalid);
+            }
+            if self.active_mask & ISOL_F_NOTIFY != 0 {
+                return Err(Reject::Busy);
+            }
+        }
+        Ok(State {
+            notify_mask,
+            signo,
             ..self
         })
     }
@@ -142,6 +184,8 @@ impl State {
         Some(State {
             quiesce_mask: self.quiesce_mask,
             inherit_mask: self.inherit_mask,
+            notify_mask: self.notify_mask,
+            signo: self.signo,
             ..State::default()
         })
     }
@@ -152,6 +196,27 @@ impl State {
     pub(crate) fn wants_exit_work(&self) -> bool {
         self.active_mask & ISOL_F_QUIESCE != 0
             && (self.oneshot_pending || self.quiesce_mask & !self.oneshot_mask != 0)
+    }
+
+    /// The break classes (`ISOL_NOTIFY_*`) reported now: none unless
+    /// `ISOL_F_NOTIFY` is active.
+    pub(crate) fn notified(&self) -> u64 {
+        if self.active_mask & ISOL_F_NOTIFY == 0 {
+            return 0;
+        }
+        self.notify_mask
+    }
+
+    /// Whether system calls must reach the notify hook: the task's
+    /// `SYSCALL_WORK_TASK_ISOL` bit follows this.
+    pub(crate) fn wants_syscall_work(&self) -> bool {
+        self.notified() & ISOL_NOTIFY_SYSCALL != 0
+    }
+
+    /// Whether exceptions and interrupts must reach the notify hooks: the
+    /// task holds a reference on their static key while this is true.
+    pub(crate) fn wants_entry_hooks(&self) -> bool {
+        self.notified() & (ISOL_NOTIFY_EXCEPTION | ISOL_NOTIFY_INTERRUPT) != 0
     }
 
     /// On return to user space: the quiesce bits to act on now, and the
@@ -187,12 +252,42 @@ fn write_mask(w: &mut impl Write, key: &str, mask: u64, names: &[&str]) -> fmt::
     w.write_str("\n")
 }
 
-/// Writes `s` in the format of `/proc/<pid>/task_isolation`, one
-/// `key: value` line per mask.
-pub(crate) fn write_status(w: &mut impl Write, s: &State) -> fmt::Result {
+/// What a task's breaks of isolation were: counters by class, and the
+/// class of the last one. Not part of [`State`]: a new task starts with
+/// none, whatever it inherits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Breaks {
+    /// Breaks by class, indexed by the bit number of the `ISOL_NOTIFY_*` bit.
+    pub(crate) count: [u64; 3],
+    /// The `ISOL_NOTIFY_*` bit of the last break, 0 before the first.
+    pub(crate) last: u64,
+}
+
+/// The index of a class in [`Breaks::count`]; `class` is one `ISOL_NOTIFY_*` bit.
+pub(crate) fn class_index(class: u64) -> usize {
+    match class {
+        ISOL_NOTIFY_SYSCALL => 0,
+        ISOL_NOTIFY_EXCEPTION => 1,
+        _ => 2,
+    }
+}
+
+/// Writes `s` and `b` in the format of `/proc/<pid>/task_isolation`, one
+/// `key: value` line each.
+pub(crate) fn write_status(w: &mut impl Write, s: &State, b: &Breaks) -> fmt::Result {
     write_mask(w, "configured", s.configured(), FEATURE_NAMES)?;
     write_mask(w, "quiesce_mask", s.quiesce_mask, QUIESCE_NAMES)?;
     write_mask(w, "active_mask", s.active_mask, FEATURE_NAMES)?;
     write_mask(w, "oneshot_mask", s.oneshot_mask, QUIESCE_NAMES)?;
-    write_mask(w, "inherit_mask", s.inherit_mask.into(), INHERIT_NAMES)
+    write_mask(w, "inherit_mask", s.inherit_mask.into(), INHERIT_NAMES)?;
+    write_mask(w, "notify_mask", s.notify_mask, EVENT_NAMES)?;
+    writeln!(w, "notify_signo: {}", s.signo)?;
+    for (name, count) in EVENT_NAMES.iter().zip(b.count) {
+        writeln!(w, "breaks_{name}: {count}")?;
+    }
+    let last = match b.last {
+        0 => "none",
+        class => EVENT_NAMES[class_index(class)],
+    };
+    writeln!(w, "last_break: {last}")
 }

@@ -14,6 +14,12 @@
 //! drains the batches and folds the counters on that CPU, so nothing is
 //! left to interrupt it.
 //!
+//! With `ISOL_F_NOTIFY` the task is also told when it enters the kernel
+//! anyway (a break of its isolation): a system call, an exception or an
+//! interrupt taken in user mode. Each break is counted by class, traced
+//! (`task_isolation:isol_break`) and, if the task asked for it, answered
+//! with a signal before the task returns to user space.
+//!
 //! Design:
 //!
 //! - All policy is here; C only has hooks (prctl, fork, task free, return
@@ -29,20 +35,31 @@
 //!   until `free_task()`. A task that never uses the interface owns nothing.
 //! - The rules live in [`state`], as pure functions from the old state to
 //!   the new one, so that a rejected call changes nothing.
-//! - Only while quiescing is active is the task's `TIF_TASK_ISOL` bit set;
-//!   every return to user space already tests the thread flags for work,
-//!   so other tasks execute no extra instruction there.
+//! - Only while quiescing is active, or a break waits to be reported, is
+//!   the task's `TIF_TASK_ISOL` bit set; every return to user space already
+//!   tests the thread flags for work, so other tasks execute no extra
+//!   instruction there. The same holds for `SYSCALL_WORK_TASK_ISOL` (set
+//!   while system calls are notified) on system call entry; exception and
+//!   interrupt entries test a static key that the first notifying task
+//!   turns on.
+//! - Notification splits the work by context: the entry hooks only count
+//!   and record (interrupts disabled, or inside the system call), the
+//!   return to user space reports a pending exception and sends the
+//!   signal, preemptible, where a pending signal is delivered at once.
 //! - Only the task changes its own state (and its parent, for a child not
 //!   yet running), so plain relaxed atomics suffice; they make concurrent
 //!   readers (the `/proc` file) safe without a lock on the exit path. The
 //!   state is published once and only freed with the task, which a reader
 //!   holds a reference on.
 
+use core::ffi::c_void;
 use core::mem::size_of;
 use core::ptr::NonNull;
-use core::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering::Relaxed};
+use core::sync::atomic::{
+    AtomicBool, AtomicI32, AtomicU64, AtomicU8, AtomicUsize, Ordering::Relaxed,
+};
 use kernel::bindings;
-use kernel::ffi::{c_int, c_ulong};
+use kernel::ffi::{c_int, c_long, c_uint, c_ulong};
 use kernel::prelude::*;
 use kernel::uaccess::UserSlice;
 
@@ -51,32 +68,117 @@ mod compat;
 mod shim;
 mod state;
 
-use abi::{ActivateControl, InheritControl, QuiesceControl, QuiesceExtensions};
+use abi::{
+    ActivateControl, InheritControl, NotifyControl, NotifyExtensions, QuiesceControl,
+    QuiesceExtensions,
+};
 use compat::{AsBytes, FromBytes, UserPtr};
 use shim::{IsolSlot, SeqFile};
 use state::{
-    Reject, State, ISOL_F_QUIESCE, ISOL_F_QUIESCE_LRU, ISOL_F_QUIESCE_VMSTATS, QUIESCE_BITS,
+    Breaks, Reject, State, ISOL_F_NOTIFY, ISOL_F_QUIESCE, ISOL_F_QUIESCE_LRU,
+    ISOL_F_QUIESCE_VMSTATS, ISOL_NOTIFY_EXCEPTION, ISOL_NOTIFY_INTERRUPT, ISOL_NOTIFY_SYSCALL,
+    NOTIFY_EVENTS, QUIESCE_BITS,
 };
 
+/// `TaskIsol::pending`: an exception break waits to be reported.
+const PEND_EXCEPTION: u8 = 1 << 0;
+/// `TaskIsol::pending`: a break waits for its signal.
+const PEND_SIGNAL: u8 = 1 << 1;
+
 /// The state a task owns once it has configured isolation.
+///
+/// The masks of [`State`] are stored in a byte each: every valid mask is a
+/// subset of the known bits, which fit (checked below), and so does every
+/// valid signal number. That keeps the whole state in 64 bytes.
 #[derive(Default)]
 pub(crate) struct TaskIsol {
-    quiesce_mask: AtomicU64,
+    /// Breaks by class: written by the task only, read by `/proc`.
+    breaks: [AtomicU64; 3],
+    /// Where the pending exception was taken.
+    pend_ip: AtomicUsize,
+    pend_addr: AtomicUsize,
+    pend_cpu: AtomicI32,
+    quiesce_mask: AtomicU8,
     inherit_mask: AtomicU8,
-    active_mask: AtomicU64,
-    oneshot_mask: AtomicU64,
+    active_mask: AtomicU8,
+    oneshot_mask: AtomicU8,
     oneshot_pending: AtomicBool,
+    notify_mask: AtomicU8,
+    signo: AtomicU8,
+    /// The `ISOL_NOTIFY_*` bit of the last break, 0 before the first.
+    last_break: AtomicU8,
+    /// `PEND_*` bits: what the next return to user space must report.
+    pending: AtomicU8,
+    /// Whether the task holds a reference on the entry hooks' static key.
+    holds_key: AtomicBool,
+}
+
+const _: () = {
+    assert!(state::FEATURES <= u8::MAX as u64);
+    assert!(QUIESCE_BITS <= u8::MAX as u64);
+    assert!(NOTIFY_EVENTS <= u8::MAX as u64);
+    assert!(bindings::_NSIG <= u8::MAX as u32);
+    assert!(size_of::<TaskIsol>() <= 64);
+};
+
+/// A mask of [`State`] as stored: lossless for the masks a [`State`] can
+/// hold (see [`TaskIsol`]).
+fn narrow(mask: u64) -> u8 {
+    mask as u8
 }
 
 impl TaskIsol {
     fn load(&self) -> State {
         State {
-            quiesce_mask: self.quiesce_mask.load(Relaxed),
+            quiesce_mask: self.quiesce_mask.load(Relaxed).into(),
             inherit_mask: self.inherit_mask.load(Relaxed),
-            active_mask: self.active_mask.load(Relaxed),
-            oneshot_mask: self.oneshot_mask.load(Relaxed),
+            active_mask: self.active_mask.load(Relaxed).into(),
+            oneshot_mask: self.oneshot_mask.load(Relaxed).into(),
             oneshot_pending: self.oneshot_pending.load(Relaxed),
+            notify_mask: self.notify_mask.load(Relaxed).into(),
+            signo: self.signo.load(Relaxed).into(),
         }
+    }
+
+    fn load_breaks(&self) -> Breaks {
+        Breaks {
+            count: [0, 1, 2].map(|i| self.breaks[i].load(Relaxed)),
+            last: self.last_break.load(Relaxed).into(),
+        }
+    }
+
+    /// The classes reported now, and the signal for each.
+    fn notified(&self) -> (u64, u32) {
+        if u64::from(self.active_mask.load(Relaxed)) & ISOL_F_NOTIFY == 0 {
+            return (0, 0);
+        }
+        let events = self.notify_mask.load(Relaxed).into();
+        (events, self.signo.load(Relaxed).into())
+    }
+
+    /// Counts and traces a break of `class` (one `ISOL_NOTIFY_*` bit).
+    /// Only the task itself calls this, on an entry from user mode: no
+    /// other writer can interleave, so load and store suffice.
+    fn count_break(
+        &self,
+        class: u64,
+        cpu: c_int,
+        nr: c_long,
+        addr: c_ulong,
+        ip: c_ulong,
+        handler: *mut c_void,
+    ) {
+        let counter = &self.breaks[state::class_index(class)];
+        counter.store(counter.load(Relaxed).wrapping_add(1), Relaxed);
+        self.last_break.store(narrow(class), Relaxed);
+        shim::trace_break(class, cpu, nr, addr, ip, handler);
+    }
+
+    /// Marks `bits` pending: the return to user space will see them.
+    fn set_pending(&self, task: &mut IsolSlot, bits: u8) {
+        self.pending
+            .store(self.pending.load(Relaxed) | bits, Relaxed);
+        task.set_exit_work(true);
     }
 
     /// What the return to user space needs, one load per field it uses:
@@ -84,20 +186,22 @@ impl TaskIsol {
     /// mask plays no part there (it is left 0 and never stored back).
     fn load_for_exit(&self) -> State {
         State {
-            quiesce_mask: self.quiesce_mask.load(Relaxed),
-            active_mask: self.active_mask.load(Relaxed),
-            oneshot_mask: self.oneshot_mask.load(Relaxed),
+            quiesce_mask: self.quiesce_mask.load(Relaxed).into(),
+            active_mask: self.active_mask.load(Relaxed).into(),
+            oneshot_mask: self.oneshot_mask.load(Relaxed).into(),
             oneshot_pending: self.oneshot_pending.load(Relaxed),
             ..State::default()
         }
     }
 
     fn store(&self, s: &State) {
-        self.quiesce_mask.store(s.quiesce_mask, Relaxed);
+        self.quiesce_mask.store(narrow(s.quiesce_mask), Relaxed);
         self.inherit_mask.store(s.inherit_mask, Relaxed);
-        self.active_mask.store(s.active_mask, Relaxed);
-        self.oneshot_mask.store(s.oneshot_mask, Relaxed);
+        self.active_mask.store(narrow(s.active_mask), Relaxed);
+        self.oneshot_mask.store(narrow(s.oneshot_mask), Relaxed);
         self.oneshot_pending.store(s.oneshot_pending, Relaxed);
+        self.notify_mask.store(narrow(s.notify_mask), Relaxed);
+        self.signo.store(narrow(s.signo.into()), Relaxed);
     }
 }
 
@@ -116,8 +220,9 @@ fn load(task: &IsolSlot) -> State {
 }
 
 /// Stores `new` as the state of `task`, allocating it on first use, and
-/// makes the `TIF_TASK_ISOL` bit follow it. Nothing changes on failure. Runs
-/// in process context (prctl, fork), which may sleep.
+/// makes the work bits and the entry hooks' static key follow it. Nothing
+/// changes on failure. Runs in process context (prctl, fork), which may
+/// sleep: the only place where the static key is turned on.
 fn commit(task: &mut IsolSlot, new: &State) -> Result {
     if task.state().is_none() {
         // Storing an all-zero state needs no memory.
@@ -131,10 +236,23 @@ fn commit(task: &mut IsolSlot, new: &State) -> Result {
     if new.active_mask & ISOL_F_QUIESCE != 0 && new.quiesce_mask & ISOL_F_QUIESCE_VMSTATS != 0 {
         shim::quiet_vmstat_prepare();
     }
-    if let Some(isol) = task.state() {
-        isol.store(new);
+    let Some(isol) = task.state() else {
+        return Ok(());
+    };
+    let hooks = new.wants_entry_hooks();
+    if hooks && !isol.holds_key.load(Relaxed) {
+        shim::notify_key_get();
+        isol.holds_key.store(true, Relaxed);
     }
+    isol.store(new);
+    if !hooks && isol.holds_key.load(Relaxed) {
+        isol.holds_key.store(false, Relaxed);
+        shim::notify_key_put();
+    }
+    // A prctl or a fork never finds a break pending: breaks are recorded
+    // on an entry from user mode and reported on the return from it.
     task.set_exit_work(new.wants_exit_work());
+    task.set_syscall_work(new.wants_syscall_work());
     Ok(())
 }
 
@@ -159,11 +277,23 @@ fn is_quiesce(arg: c_ulong) -> bool {
     arg as u64 == ISOL_F_QUIESCE
 }
 
+/// Whether a `feat`/`arg3` prctl argument names `ISOL_F_NOTIFY`.
+fn is_notify(arg: c_ulong) -> bool {
+    arg as u64 == ISOL_F_NOTIFY
+}
+
 /// `prctl(PR_ISOL_FEAT_GET, feat, ptr, 0, 0)`.
 fn feat_get(feat: c_ulong, ptr: UserPtr, arg4: c_ulong, arg5: c_ulong) -> Result {
     require_zero(&[arg4, arg5])?;
     if feat == 0 {
         return write_user(ptr, &state::FEATURES);
+    }
+    if is_notify(feat) {
+        let ext = NotifyExtensions {
+            supported_events: NOTIFY_EVENTS,
+            ..Default::default()
+        };
+        return write_user(ptr, &ext);
     }
     if !is_quiesce(feat) {
         return Err(EINVAL);
@@ -184,6 +314,14 @@ fn cfg_get(task: &IsolSlot, what: c_ulong, arg3: c_ulong, ptr: UserPtr, arg5: c_
         abi::I_CFG_FEAT if is_quiesce(arg3) => {
             let ctl = QuiesceControl {
                 quiesce_mask: s.quiesce_mask,
+                ..Default::default()
+            };
+            write_user(ptr, &ctl)
+        }
+        abi::I_CFG_FEAT if is_notify(arg3) => {
+            let ctl = NotifyControl {
+                event_mask: s.notify_mask,
+                signo: s.signo,
                 ..Default::default()
             };
             write_user(ptr, &ctl)
@@ -215,6 +353,13 @@ fn cfg_set(
                 return Err(EINVAL);
             }
             load(task).set_quiesce(ctl.quiesce_mask)?
+        }
+        abi::I_CFG_FEAT if is_notify(arg3) => {
+            let ctl: NotifyControl = read_user(ptr)?;
+            if !ctl.reserved_clear() {
+                return Err(EINVAL);
+            }
+            load(task).set_notify(ctl.event_mask, ctl.signo, shim::max_signo())?
         }
         abi::I_CFG_INHERIT if arg3 == 0 => {
             let ctl: InheritControl = read_user(ptr)?;
@@ -299,6 +444,14 @@ const _: () = {
         [bindings::task_isol_exit_to_user, task_isol_exit_to_user];
     let _: [unsafe extern "C" fn(*mut bindings::seq_file, *mut bindings::task_struct) -> c_int; 2] =
         [bindings::task_isol_proc_show, task_isol_proc_show];
+    let _: [unsafe extern "C" fn(c_long, c_uint, c_ulong, c_ulong, c_int); 2] =
+        [bindings::task_isol_syscall_break, task_isol_syscall_break];
+    let _: [unsafe extern "C" fn(c_ulong, c_int); 2] =
+        [bindings::task_isol_entry_break, task_isol_entry_break];
+    let _: [unsafe extern "C" fn(c_ulong, c_int, c_int, *mut c_void); 2] =
+        [bindings::task_isol_irq_break, task_isol_irq_break];
+    let _: [unsafe extern "C" fn(c_ulong); 2] =
+        [bindings::task_isol_fault_addr, task_isol_fault_addr];
 };
 
 /// Gives a new task its inherited state, if the parent (the calling task)
@@ -338,12 +491,51 @@ pub unsafe extern "C" fn task_isol_free(tsk: *mut bindings::task_struct) {
     };
     // SAFETY: Guaranteed by the caller.
     let mut task = unsafe { IsolSlot::from_raw(tsk) };
-    drop(task.take());
+    if let Some(isol) = task.take() {
+        if isol.holds_key.load(Relaxed) {
+            // Only schedules work when it is the last reference: fine in
+            // free_task(), which may run from an RCU callback.
+            shim::notify_key_put();
+        }
+    }
 }
 
-/// Quiesces what the calling task asked for; called on each of its returns
-/// to user space while its `TIF_TASK_ISOL` bit is set, preemptible, with
-/// interrupts enabled, after all other exit work.
+/// Reports what the entry left pending: an exception break (counter,
+/// tracepoint) and the signal of any break. Returns whether anything was.
+fn report_pending(isol: &TaskIsol) -> bool {
+    let pending = isol.pending.load(Relaxed);
+    if pending == 0 {
+        return false;
+    }
+    isol.pending.store(0, Relaxed);
+    let (events, signo) = isol.notified();
+    let mut signal = pending & PEND_SIGNAL != 0;
+    if pending & PEND_EXCEPTION != 0 && events & ISOL_NOTIFY_EXCEPTION != 0 {
+        let ip = isol.pend_ip.load(Relaxed);
+        let addr = isol.pend_addr.load(Relaxed);
+        let cpu = isol.pend_cpu.load(Relaxed);
+        isol.count_break(
+            ISOL_NOTIFY_EXCEPTION,
+            cpu,
+            -1,
+            addr,
+            ip,
+            core::ptr::null_mut(),
+        );
+        signal = true;
+    }
+    if signal && signo != 0 {
+        // Sets TIF_SIGPENDING: the exit loop goes round once more and
+        // delivers the signal before user space runs.
+        shim::send_signal(signo);
+    }
+    true
+}
+
+/// Quiesces what the calling task asked for and reports its pending
+/// breaks; called on each of its returns to user space while its
+/// `TIF_TASK_ISOL` bit is set, preemptible, with interrupts enabled,
+/// after all other exit work.
 ///
 /// # Safety
 ///
@@ -359,9 +551,10 @@ pub unsafe extern "C" fn task_isol_exit_to_user(tsk: *mut bindings::task_struct)
     let (mask, work) = match task.state() {
         None => (0, Some(false)),
         Some(isol) => {
+            let reported = report_pending(isol);
             let now = isol.load_for_exit();
             let (mask, next) = now.exit_to_user();
-            if next.oneshot_pending == now.oneshot_pending {
+            if next.oneshot_pending == now.oneshot_pending && !reported {
                 (mask, None)
             } else {
                 isol.oneshot_pending.store(next.oneshot_pending, Relaxed);
@@ -382,6 +575,142 @@ pub unsafe extern "C" fn task_isol_exit_to_user(tsk: *mut bindings::task_struct)
     }
 }
 
+/// The slot of the current task on an entry from user mode, with its state.
+///
+/// # Safety
+///
+/// Must run on an entry from user mode, before any other code of the task
+/// takes its slot: the task is in no other code that holds one.
+unsafe fn on_user_entry(f: impl FnOnce(&mut IsolSlot, &TaskIsol)) {
+    // SAFETY: Guaranteed by the caller: an entry from user mode interrupts
+    // no kernel code of the task.
+    let mut task = unsafe { IsolSlot::current() };
+    // The state lives until free_task(), which cannot run for a task that
+    // is running: it is not borrowed from `task` for `f`.
+    let Some(isol) = task.state().map(|s| s as *const TaskIsol) else {
+        return;
+    };
+    // SAFETY: As said above, `isol` outlives this call; `f` cannot
+    // release it, since `IsolSlot::take()` is only called by task free.
+    f(&mut task, unsafe { &*isol });
+}
+
+/// Decides whether a system call of the current task is a break; called
+/// by `task_isol_syscall_entry()` while the task's `SYSCALL_WORK_TASK_ISOL`
+/// bit is set, interrupts enabled, on entry to the call `nr`, of `kind`
+/// (`TASK_ISOL_SYS_*` of notify.c) and, for `prctl`, option `arg0`.
+#[no_mangle]
+pub extern "C" fn task_isol_syscall_break(
+    nr: c_long,
+    kind: c_uint,
+    arg0: c_ulong,
+    ip: c_ulong,
+    cpu: c_int,
+) {
+    if syscall_exempt(kind, arg0) {
+        return;
+    }
+    // SAFETY: This runs on a system call entry, before the call itself.
+    unsafe {
+        on_user_entry(|task, isol| {
+            let (events, signo) = isol.notified();
+            if events & ISOL_NOTIFY_SYSCALL == 0 {
+                return;
+            }
+            isol.count_break(ISOL_NOTIFY_SYSCALL, cpu, nr, 0, ip, core::ptr::null_mut());
+            if signo != 0 {
+                isol.set_pending(task, PEND_SIGNAL);
+            }
+        })
+    };
+}
+
+/// The system calls that are never breaks, so that a notified task can
+/// deactivate, end and return from its signal handler.
+fn syscall_exempt(kind: c_uint, arg0: c_ulong) -> bool {
+    match kind {
+        TASK_ISOL_SYS_EXIT | TASK_ISOL_SYS_SIGRETURN => true,
+        TASK_ISOL_SYS_PRCTL => u32::try_from(arg0).is_ok_and(abi::is_isol_prctl),
+        _ => false,
+    }
+}
+
+/// `enum` of notify.c: the kind of a system call, whatever its ABI.
+const TASK_ISOL_SYS_PRCTL: c_uint = 1;
+const TASK_ISOL_SYS_EXIT: c_uint = 2;
+const TASK_ISOL_SYS_SIGRETURN: c_uint = 3;
+
+/// Records a possible exception break of the current task: called on every
+/// entry from user mode but system calls and NMIs, with interrupts
+/// disabled, while the notify static key is on and the task has state.
+/// Interrupts are reclassified at once by `task_isol_irq_break()`; what
+/// stays pending is reported on the return to user space.
+#[no_mangle]
+pub extern "C" fn task_isol_entry_break(ip: c_ulong, cpu: c_int) {
+    // SAFETY: This runs on an entry from user mode (C checks user_mode()).
+    unsafe {
+        on_user_entry(|task, isol| {
+            if isol.notified().0 & ISOL_NOTIFY_EXCEPTION == 0 {
+                return;
+            }
+            isol.pend_ip.store(ip, Relaxed);
+            isol.pend_addr.store(0, Relaxed);
+            isol.pend_cpu.store(cpu, Relaxed);
+            isol.set_pending(task, PEND_EXCEPTION);
+        })
+    };
+}
+
+/// The entry just recorded by `task_isol_entry_break()` is an interrupt,
+/// entered through `handler` (with `vector` for a device interrupt, else
+/// -1): reports it now. Interrupts disabled, same conditions.
+#[no_mangle]
+pub extern "C" fn task_isol_irq_break(
+    ip: c_ulong,
+    cpu: c_int,
+    vector: c_int,
+    handler: *mut c_void,
+) {
+    // SAFETY: This runs on an entry from user mode (C checks user_mode()).
+    unsafe {
+        on_user_entry(|task, isol| {
+            let pending = isol.pending.load(Relaxed);
+            if pending & PEND_EXCEPTION != 0 {
+                isol.pending.store(pending & !PEND_EXCEPTION, Relaxed);
+            }
+            let (events, signo) = isol.notified();
+            if events & ISOL_NOTIFY_INTERRUPT == 0 {
+                return;
+            }
+            isol.count_break(
+                ISOL_NOTIFY_INTERRUPT,
+                cpu,
+                // Lossless: `c_long` is at least as wide as `c_int`.
+                vector as c_long,
+                0,
+                ip,
+                handler,
+            );
+            if signo != 0 {
+                isol.set_pending(task, PEND_SIGNAL);
+            }
+        })
+    };
+}
+
+/// The entry just recorded is a page fault at `address`.
+#[no_mangle]
+pub extern "C" fn task_isol_fault_addr(address: c_ulong) {
+    // SAFETY: This runs on an entry from user mode (C checks user_mode()).
+    unsafe {
+        on_user_entry(|_, isol| {
+            if isol.pending.load(Relaxed) & PEND_EXCEPTION != 0 {
+                isol.pend_addr.store(address, Relaxed);
+            }
+        })
+    };
+}
+
 /// Shows the state of `tsk` in `/proc/<pid>/task_isolation`; the caller
 /// has checked that the reader may see it (ptrace read access).
 ///
@@ -400,8 +729,13 @@ pub unsafe extern "C" fn task_isol_proc_show(
     // SAFETY: Guaranteed by the caller.
     let mut seq = unsafe { SeqFile::from_raw(m) };
     // SAFETY: The caller holds a reference on `tsk` until this returns.
-    let s = unsafe { IsolSlot::view(tsk, load) };
+    let (s, b) = unsafe {
+        IsolSlot::view(tsk, |t| match t.state() {
+            Some(isol) => (isol.load(), isol.load_breaks()),
+            None => Default::default(),
+        })
+    };
     // Writing to a `SeqFile` cannot fail: seq_file itself handles overflow.
-    let _ = state::write_status(&mut seq, &s);
+    let _ = state::write_status(&mut seq, &s, &b);
     0
 }

@@ -227,15 +227,21 @@ fn inheritance() {
 
 fn status(s: &State) -> String {
     let mut out = String::new();
-    write_status(&mut out, s).unwrap();
+    write_status(&mut out, s, &Breaks::default()).unwrap();
     out
 }
+
+const NOTIFY_TAIL: &str = "notify_mask: 0x0\nnotify_signo: 0\nbreaks_syscall: 0\n\
+                           breaks_exception: 0\nbreaks_interrupt: 0\nlast_break: none\n";
 
 #[test]
 fn status_of_an_empty_task() {
     assert_eq!(
         status(&State::default()),
-        "configured: 0x0\nquiesce_mask: 0x0\nactive_mask: 0x0\noneshot_mask: 0x0\ninherit_mask: 0x0\n"
+        format!(
+            "configured: 0x0\nquiesce_mask: 0x0\nactive_mask: 0x0\noneshot_mask: 0x0\n\
+             inherit_mask: 0x0\n{NOTIFY_TAIL}"
+        )
     );
 }
 
@@ -248,14 +254,165 @@ fn status_names_every_set_bit() {
         .unwrap();
     assert_eq!(
         status(&s),
-        "configured: 0x1 quiesce\nquiesce_mask: 0x1 vmstat_sync\nactive_mask: 0x1 quiesce\n\
-         oneshot_mask: 0x1 vmstat_sync\ninherit_mask: 0x3 conf,active\n"
+        format!(
+            "configured: 0x1 quiesce\nquiesce_mask: 0x1 vmstat_sync\nactive_mask: 0x1 quiesce\n\
+             oneshot_mask: 0x1 vmstat_sync\ninherit_mask: 0x3 conf,active\n{NOTIFY_TAIL}"
+        )
     );
     let both = State::default().set_quiesce(QUIESCE_BITS).unwrap();
     assert!(status(&both).contains("quiesce_mask: 0x3 vmstat_sync,lru_drain\n"));
     let lru = State::default().set_quiesce(ISOL_F_QUIESCE_LRU).unwrap();
     assert!(status(&lru).contains("quiesce_mask: 0x2 lru_drain\n"));
     let conf_only = configured().set_inherit(ISOL_INHERIT_CONF).unwrap();
-    assert!(status(&conf_only)
-        .ends_with("active_mask: 0x0\noneshot_mask: 0x0\ninherit_mask: 0x1 conf\n"));
+    assert!(status(&conf_only).ends_with(&format!(
+        "active_mask: 0x0\noneshot_mask: 0x0\ninherit_mask: 0x1 conf\n{NOTIFY_TAIL}"
+    )));
+}
+
+const SIGRTMAX: u32 = 64;
+
+fn notifying(mask: u64, signo: u32) -> State {
+    State::default().set_notify(mask, signo, SIGRTMAX).unwrap()
+}
+
+#[test]
+fn notify_configuration_rules() {
+    assert_eq!(FEATURES, ISOL_F_QUIESCE | ISOL_F_NOTIFY);
+    assert_eq!(NOTIFY_EVENTS, 0x7);
+    for bit in 3..64 {
+        assert_eq!(
+            State::default().set_notify(1 << bit, 0, SIGRTMAX),
+            Err(Reject::Invalid)
+        );
+    }
+    let s = notifying(ISOL_NOTIFY_SYSCALL, 10);
+    assert_eq!(s.configured(), ISOL_F_NOTIFY);
+    assert_eq!((s.notify_mask, s.signo), (ISOL_NOTIFY_SYSCALL, 10));
+    assert_eq!(notifying(NOTIFY_EVENTS, SIGRTMAX).signo, SIGRTMAX);
+    assert_eq!(notifying(NOTIFY_EVENTS, 0).signo, 0, "0: count only");
+    for bad in [SIGRTMAX + 1, u32::MAX] {
+        assert_eq!(
+            State::default().set_notify(NOTIFY_EVENTS, bad, SIGRTMAX),
+            Err(Reject::Invalid)
+        );
+    }
+    assert_eq!(
+        State::default().set_notify(0, 10, SIGRTMAX),
+        Err(Reject::Invalid),
+        "a signal without events"
+    );
+    // Un-configuring: fine while inactive, EBUSY while active.
+    assert_eq!(s.set_notify(0, 0, SIGRTMAX).unwrap().configured(), 0);
+    let active = s.activate(ISOL_F_NOTIFY, None).unwrap();
+    assert_eq!(active.set_notify(0, 0, SIGRTMAX), Err(Reject::Busy));
+    // Changing the events while active is fine.
+    let changed = active
+        .set_notify(ISOL_NOTIFY_INTERRUPT, 0, SIGRTMAX)
+        .unwrap();
+    assert_eq!(changed.active_mask, ISOL_F_NOTIFY);
+    // Both features are independent.
+    let both = configured()
+        .set_notify(ISOL_NOTIFY_EXCEPTION, 9, SIGRTMAX)
+        .unwrap();
+    assert_eq!(both.configured(), ISOL_F_QUIESCE | ISOL_F_NOTIFY);
+    let q = both.activate(ISOL_F_QUIESCE, None).unwrap();
+    assert_eq!(
+        q.set_notify(0, 0, SIGRTMAX).unwrap().quiesce_mask,
+        ISOL_F_QUIESCE_VMSTATS
+    );
+}
+
+#[test]
+fn notify_activation_and_work() {
+    assert_eq!(
+        State::default().activate(ISOL_F_NOTIFY, None),
+        Err(Reject::Invalid),
+        "not configured"
+    );
+    let s = notifying(ISOL_NOTIFY_SYSCALL, 0);
+    assert!(!s.wants_syscall_work(), "configured only");
+    let a = s.activate(ISOL_F_NOTIFY, None).unwrap();
+    assert!(a.wants_syscall_work());
+    assert!(!a.wants_entry_hooks());
+    assert!(!a.wants_exit_work(), "notify alone quiesces nothing");
+    assert_eq!(a.exit_to_user(), (0, a));
+    // One-shot quiescing needs ISOL_F_QUIESCE in the new mask.
+    assert_eq!(
+        a.activate(ISOL_F_NOTIFY, Some(ISOL_F_QUIESCE_VMSTATS)),
+        Err(Reject::Invalid)
+    );
+    let e = notifying(ISOL_NOTIFY_EXCEPTION, 0)
+        .activate(ISOL_F_NOTIFY, None)
+        .unwrap();
+    assert!(e.wants_entry_hooks() && !e.wants_syscall_work());
+    let i = notifying(ISOL_NOTIFY_INTERRUPT, 0)
+        .activate(ISOL_F_NOTIFY, None)
+        .unwrap();
+    assert!(i.wants_entry_hooks());
+    let off = i.activate(0, None).unwrap();
+    assert!(!off.wants_entry_hooks() && off.notified() == 0);
+    assert_eq!(
+        off.configured(),
+        ISOL_F_NOTIFY,
+        "deactivation keeps the configuration"
+    );
+    let both = configured()
+        .set_notify(NOTIFY_EVENTS, 10, SIGRTMAX)
+        .unwrap()
+        .activate(ISOL_F_QUIESCE | ISOL_F_NOTIFY, Some(ISOL_F_QUIESCE_VMSTATS))
+        .unwrap();
+    assert!(both.wants_exit_work() && both.wants_syscall_work() && both.wants_entry_hooks());
+}
+
+#[test]
+fn notify_inheritance() {
+    let s = notifying(ISOL_NOTIFY_SYSCALL | ISOL_NOTIFY_INTERRUPT, 12)
+        .activate(ISOL_F_NOTIFY, None)
+        .unwrap();
+    assert_eq!(s.inherited(), None);
+    let conf = s
+        .set_inherit(ISOL_INHERIT_CONF)
+        .unwrap()
+        .inherited()
+        .unwrap();
+    assert_eq!(
+        (conf.notify_mask, conf.signo, conf.active_mask),
+        (0x5, 12, 0)
+    );
+    let all = s
+        .set_inherit(ISOL_INHERIT_CONF | ISOL_INHERIT_ACTIVE)
+        .unwrap();
+    assert_eq!(all.inherited(), Some(all));
+}
+
+#[test]
+fn status_shows_notification_and_breaks() {
+    let s = notifying(NOTIFY_EVENTS, 10)
+        .activate(ISOL_F_NOTIFY, None)
+        .unwrap();
+    let b = Breaks {
+        count: [3, 1, 12],
+        last: ISOL_NOTIFY_INTERRUPT,
+    };
+    let mut out = String::new();
+    write_status(&mut out, &s, &b).unwrap();
+    assert_eq!(
+        out,
+        "configured: 0x2 notify\nquiesce_mask: 0x0\nactive_mask: 0x2 notify\n\
+         oneshot_mask: 0x0\ninherit_mask: 0x0\nnotify_mask: 0x7 syscall,exception,interrupt\n\
+         notify_signo: 10\nbreaks_syscall: 3\nbreaks_exception: 1\nbreaks_interrupt: 12\n\
+         last_break: interrupt\n"
+    );
+    for (class, name) in [
+        (ISOL_NOTIFY_SYSCALL, "syscall"),
+        (ISOL_NOTIFY_EXCEPTION, "exception"),
+    ] {
+        let mut out = String::new();
+        let b = Breaks {
+            count: [0; 3],
+            last: class,
+        };
+        write_status(&mut out, &s, &b).unwrap();
+        assert!(out.ends_with(&format!("last_break: {name}\n")));
+    }
 }
