@@ -2,13 +2,15 @@
 /*
  * Dirtying vmstat counters with syscalls and counting vmstat_update
  * executions on one CPU with the workqueue tracepoint, shared by the
- * quiescing selftest and the demo.
+ * quiescing selftest and the demo; private trace instances and the parser
+ * of the task_isolation:isol_break event, for the notify selftest.
  */
 #ifndef ISOL_TRACE_H
 #define ISOL_TRACE_H
 
 #include "isol_common.h"
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #define PAGES		4
@@ -145,6 +147,173 @@ static inline int tracing_start(void)
 static inline void tracing_stop(void)
 {
 	write_str(TRACING "events/workqueue/workqueue_execute_start/enable", "0");
+}
+
+/* ---- Private trace instances and the task_isolation:isol_break event ---- */
+
+/* Where tracefs may be mounted, in order of preference. */
+static const char *const trace_bases[] = {
+	"/sys/kernel/tracing", "/sys/kernel/debug/tracing",
+};
+
+/*
+ * A ring buffer of our own: instances/<name> of the first tracefs mount
+ * that has the event, so that other events, other tests and other
+ * readers neither see nor disturb it. Falls back to the top-level buffer
+ * where instances cannot be made (own == 0).
+ */
+struct trace_inst {
+	char dir[192];	/* paths below it fit in 320 bytes */
+	int own;
+};
+
+static inline int trace_event_path(const struct trace_inst *ti, const char *event,
+				   const char *file, char *path, size_t len)
+{
+	int n = snprintf(path, len, "%s/events/%s/%s", ti->dir, event, file);
+
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+/* Enables (@on) or disables @event ("system/name") in @ti; 0 or -1. */
+static inline int trace_inst_enable(const struct trace_inst *ti, const char *event, int on)
+{
+	char path[320];
+
+	if (trace_event_path(ti, event, "enable", path, sizeof(path)))
+		return -1;
+	return write_str(path, on ? "1" : "0");
+}
+
+/* Empties @ti's buffer (every CPU); 0 or -1. */
+static inline int trace_inst_clear(const struct trace_inst *ti)
+{
+	char path[320];
+
+	snprintf(path, sizeof(path), "%s/trace", ti->dir);
+	return write_str(path, "");
+}
+
+/* Writes @s into @ti's buffer (a print event, on the calling CPU). */
+static inline int trace_inst_mark(const struct trace_inst *ti, const char *s)
+{
+	char path[320];
+
+	snprintf(path, sizeof(path), "%s/trace_marker", ti->dir);
+	return write_str(path, s);
+}
+
+/* @ti's trace, of CPU @cpu or of all CPUs (@cpu < 0), open for reading. */
+static inline FILE *trace_inst_open_read(const struct trace_inst *ti, int cpu)
+{
+	char path[320];
+
+	if (cpu < 0)
+		snprintf(path, sizeof(path), "%s/trace", ti->dir);
+	else
+		snprintf(path, sizeof(path), "%s/per_cpu/cpu%d/trace", ti->dir, cpu);
+	return fopen(path, "r");
+}
+
+/*
+ * Makes @ti: the instance @name under the first mount that has @event,
+ * with @event enabled and an empty 1 MiB per-CPU buffer. 0, or -1 with
+ * the reason in @why.
+ */
+static inline int trace_inst_open(struct trace_inst *ti, const char *name,
+				  const char *event, char *why, size_t len)
+{
+	char path[320];
+	size_t i;
+
+	memset(ti, 0, sizeof(*ti));
+	for (i = 0; i < sizeof(trace_bases) / sizeof(trace_bases[0]); i++) {
+		snprintf(ti->dir, sizeof(ti->dir), "%s", trace_bases[i]);
+		if (!trace_event_path(ti, event, "enable", path, sizeof(path)) &&
+		    !access(path, W_OK))
+			break;
+	}
+	if (i == sizeof(trace_bases) / sizeof(trace_bases[0])) {
+		snprintf(why, len, "tracing unavailable: no writable events/%s/enable under /sys/kernel/tracing or /sys/kernel/debug/tracing (tracefs not mounted, not root, or kernel without the event)",
+			 event);
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s/instances/%s", ti->dir, name);
+	rmdir(path);	/* a leftover of an earlier, killed run */
+	if (strlen(path) < sizeof(ti->dir) && !mkdir(path, 0755)) {
+		memcpy(ti->dir, path, strlen(path) + 1);
+		ti->own = 1;
+	}
+	snprintf(path, sizeof(path), "%s/buffer_size_kb", ti->dir);
+	write_str(path, "1024");
+	if (trace_inst_enable(ti, event, 1)) {
+		snprintf(why, len, "cannot enable %s in %s: %s", event, ti->dir, strerror(errno));
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s/tracing_on", ti->dir);
+	if (write_str(path, "1") || trace_inst_clear(ti)) {
+		snprintf(why, len, "cannot switch tracing on in %s: %s", ti->dir, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Disables @events (NULL-terminated) in @ti and removes it if it is ours. */
+static inline void trace_inst_close(struct trace_inst *ti, const char *const *events)
+{
+	for (; events && *events; events++)
+		trace_inst_enable(ti, *events, 0);
+	if (ti->own) {
+		rmdir(ti->dir);
+		ti->own = 0;
+	}
+	ti->dir[0] = 0;
+}
+
+#define ISOL_BREAK_EVENT	"task_isolation/isol_break"
+
+/*
+ * One task_isolation:isol_break line, printed as
+ * "comm=%s pid=%d cpu=%d class=%s nr=%ld addr=0x%lx ip=0x%lx handler=%ps".
+ */
+struct isol_break_ev {
+	int pid, cpu;
+	char cls[16];
+	long nr;
+	unsigned long addr, ip;
+	char handler[96];
+};
+
+/* The text after " @key=" in @s, or NULL. */
+static inline const char *trace_field(const char *s, const char *key)
+{
+	size_t len = strlen(key);
+	const char *p;
+
+	for (p = s; (p = strstr(p, key)); p += len)
+		if ((p == s || p[-1] == ' ') && p[len] == '=')
+			return p + len + 1;
+	return NULL;
+}
+
+/* Parses @line into @ev: 0 for an isol_break line, -1 for anything else. */
+static inline int isol_break_parse(const char *line, struct isol_break_ev *ev)
+{
+	const char *p = strstr(line, "isol_break: "), *f;
+
+	if (!p)
+		return -1;
+	p += strlen("isol_break: ");
+	memset(ev, 0, sizeof(*ev));
+	if (!(f = trace_field(p, "pid")) || sscanf(f, "%d", &ev->pid) != 1 ||
+	    !(f = trace_field(p, "cpu")) || sscanf(f, "%d", &ev->cpu) != 1 ||
+	    !(f = trace_field(p, "class")) || sscanf(f, "%15s", ev->cls) != 1 ||
+	    !(f = trace_field(p, "nr")) || sscanf(f, "%ld", &ev->nr) != 1 ||
+	    !(f = trace_field(p, "addr")) || sscanf(f, "%lx", &ev->addr) != 1 ||
+	    !(f = trace_field(p, "ip")) || sscanf(f, "%lx", &ev->ip) != 1 ||
+	    !(f = trace_field(p, "handler")) || sscanf(f, "%95s", ev->handler) != 1)
+		return -1;
+	return 0;
 }
 
 #endif /* ISOL_TRACE_H */
