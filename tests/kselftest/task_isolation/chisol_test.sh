@@ -35,7 +35,7 @@ SAMPLES=${SAMPLES:-/ti/samples}
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPORT=$HERE/isol_report
 NR_MLOCK=$HERE/isol_nr_mlock
-PLAN=34
+PLAN=45
 
 # cpulist LIST: the CPUs of a sysfs cpu list ("1", "1-3,5", "", "(null)"),
 # one per line.
@@ -177,22 +177,30 @@ ST_EMPTY="configured: 0x0
 quiesce_mask: 0x0
 active_mask: 0x0
 oneshot_mask: 0x0
-inherit_mask: 0x0"
+inherit_mask: 0x0
+notify_mask: 0x0
+notify_signo: 0
+breaks_syscall: 0
+breaks_exception: 0
+breaks_interrupt: 0
+last_break: none"
 
 # ---- chisol: what the kernel supports ----
 
-begin "chisol -i names the features and both quiesce bits"
+begin "chisol -i names both features, both quiesce bits and the notify events"
 run "$CHISOL" -i
 show
 expect_rc 0
-expect_line "features: 0x1 quiesce"
+expect_line "features: 0x3 quiesce,notify"
+expect_line "notify_events: 0x7 syscall,exception,interrupt"
 # Both bits by name, on one line (the kernel's mask format) or one line each.
 if ! grep -qxF "quiesce_bits: 0x3 vmstat_sync,lru_drain" "$TMP/out"; then
 	grep -qxE "quiesce_bits: 0x1 vmstat_sync|[[:space:]]*0x1 vmstat_sync" "$TMP/out" &&
 		grep -qxE "quiesce_bits: 0x2 lru_drain|[[:space:]]*0x2 lru_drain" "$TMP/out" ||
 		fail "no 'quiesce_bits: 0x3 vmstat_sync,lru_drain' (nor a line per bit, 0x1 vmstat_sync and 0x2 lru_drain)"
 fi
-[ "$(grep -c . "$TMP/out")" -le 3 ] || fail "more lines than the features and the quiesce bits"
+[ "$(grep -c . "$TMP/out")" -le 4 ] ||
+	fail "more lines than the features, the quiesce bits and the notify events"
 end
 
 begin "chisol --help and --version"
@@ -202,6 +210,11 @@ expect_match "Usage: chisol \[options\] \[--\] <command> .*"
 expect_match " *-q, --quiesce <LIST>"
 grep -q "vmstat_sync" "$TMP/out" || fail "--help does not name vmstat_sync"
 grep -q "lru_drain" "$TMP/out" || fail "--help does not name lru_drain"
+expect_match " *-n, --notify <EVENTS>"
+expect_match " *--notify-signal <SIG>"
+for e in syscall exception interrupt; do
+	grep -q "^  $e " "$TMP/out" || fail "--help does not describe the event $e"
+done
 run "$CHISOL" -V
 expect_rc 0
 expect_match "chisol [0-9]+\.[0-9]+\.[0-9]+"
@@ -260,7 +273,7 @@ begin "chisol -a without a configuration fails and runs nothing"
 run "$CHISOL" -a -- "$REPORT"
 expect_rc 1
 expect_no_out
-expect_err "chisol: --activate: quiescing is not configured: use --quiesce"
+expect_err "chisol: --activate: no feature is configured: use --quiesce or --notify"
 end
 
 begin "chisol -o vmstat_sync -a: activated with a one-shot mask"
@@ -280,6 +293,225 @@ expect_out "configured=1 quiesce=1 inherit=1 active=0"
 run "$CHISOL" -q vmstat_sync -I active -a -- sh -c "$REPORT; true"
 expect_rc 0
 expect_out "configured=1 quiesce=1 inherit=3 active=1"
+end
+
+# ---- chisol --notify: notification of isolation breaks ----
+
+# value KEY: the value of the line "KEY: value" of the last stdout (the
+# first such line).
+value() {
+	sed -n "s/^$1: //p" "$TMP/out" | head -n 1
+}
+
+# at_least KEY N: the decimal value of KEY is N or more.
+at_least() {
+	v=$(value "$1")
+	case "$v" in
+	"" | *[!0-9]*) fail "$1: '$v' is not a number" ;;
+	*) [ "$v" -ge "$2" ] || fail "$1: $v, expected at least $2" ;;
+	esac
+}
+
+begin "chisol -n syscall -a: notification alone, configured and active"
+run "$CHISOL" -n syscall -a -- "$CHISOL" -s
+show
+expect_rc 0
+expect_lines "configured: 0x2 notify
+quiesce_mask: 0x0
+active_mask: 0x2 notify
+oneshot_mask: 0x0
+inherit_mask: 0x0
+notify_mask: 0x1 syscall
+notify_signo: 0
+breaks_exception: 0
+breaks_interrupt: 0
+last_break: syscall"
+# The execve of chisol -s at least, and its reads.
+at_least breaks_syscall 1
+run "$CHISOL" --notify=syscall --activate -- "$REPORT"
+expect_rc 0
+expect_match "configured=2 quiesce=0 inherit=0 active=2( .*)?"
+end
+
+begin "chisol -q, -n, --notify-signal: both features configured, then both active"
+# Configured only: nothing counts, nothing is signalled until activation.
+run "$CHISOL" -q vmstat_sync -n all --notify-signal USR1 -- "$CHISOL" -s
+show
+expect_rc 0
+expect_lines "configured: 0x3 quiesce,notify
+quiesce_mask: 0x1 vmstat_sync
+active_mask: 0x0
+oneshot_mask: 0x0
+notify_mask: 0x7 syscall,exception,interrupt
+notify_signo: 10
+breaks_syscall: 0
+breaks_exception: 0
+breaks_interrupt: 0
+last_break: none"
+run "$CHISOL" -q all -n syscall,exception -I conf -a -- "$CHISOL" -s
+show
+expect_rc 0
+expect_lines "configured: 0x3 quiesce,notify
+quiesce_mask: 0x3 vmstat_sync,lru_drain
+active_mask: 0x3 quiesce,notify
+inherit_mask: 0x1 conf
+notify_mask: 0x3 syscall,exception
+notify_signo: 0
+breaks_interrupt: 0"
+# The execve, and the page faults of a program that starts.
+at_least breaks_syscall 1
+at_least breaks_exception 1
+end
+
+begin "chisol --notify-signal: signal names and numbers"
+# RTMIN is the C library's SIGRTMIN: 34 with glibc, which chisol uses.
+for pair in "KILL 9" "SIGKILL 9" "kill 9" "USR1 10" "SIGUSR1 10" "usr2 12" \
+	"TERM 15" "HUP 1" "0 0" "10 10" "64 64" "RTMIN 34" "RTMIN+3 37" \
+	"SIGRTMIN+3 37" "RTMAX 64" "RTMAX-1 63" "sigrtmax-30 34"; do
+	# shellcheck disable=SC2086 # the name and the number, two words
+	set -- $pair
+	run "$CHISOL" -n interrupt --notify-signal "$1" -- "$CHISOL" -s
+	expect_rc 0
+	grep -qxF "notify_signo: $2" "$TMP/out" ||
+		fail "--notify-signal $1: no 'notify_signo: $2' (got '$(value notify_signo)')"
+done
+end
+
+begin "chisol -n syscall --notify-signal KILL -a: the command is killed at once"
+# The command's execve is a syscall break: SIGKILL before it runs.
+run "$CHISOL" -n syscall --notify-signal KILL -a -- "$REPORT"
+expect_rc 137
+expect_no_out
+run "$CHISOL" -n syscall --notify-signal 9 -a -- sh -c 'echo ran'
+expect_rc 137
+expect_no_out
+run "$CHISOL" -n syscall --notify-signal USR1 -a -- "$REPORT"
+expect_rc 138
+expect_no_out
+# Controls: signal 0 counts only, the command runs; without -a the signal
+# waits for the program's own activation.
+run "$CHISOL" -n syscall --notify-signal 0 -a -- "$REPORT"
+expect_rc 0
+expect_match "configured=2 quiesce=0 inherit=0 active=2( .*)?"
+run "$CHISOL" -n syscall --notify-signal KILL -- "$REPORT"
+expect_rc 0
+expect_match "configured=2 quiesce=0 inherit=0 active=0( .*)?"
+end
+
+begin "chisol -n syscall,exception -a, no signal: the command runs, its counters grow"
+# The shell reads /proc/self/task_isolation twice with its builtins (the
+# redirection of a loop does not fork): its own counters, which grow by
+# the system calls of the first read. Interrupts are not in the mask.
+# One line: the command shows in the log as TAP comments.
+r='r() { while read -r k v; do case $k in breaks_* | last_break:) echo "$k $v" ;; esac; done </proc/self/task_isolation; }; r; r'
+run "$CHISOL" -n syscall,exception -a -- sh -c "$r"
+show
+expect_rc 0
+s1=$(grep '^breaks_syscall: ' "$TMP/out" | sed -n '1s/.* //p')
+s2=$(grep '^breaks_syscall: ' "$TMP/out" | sed -n '2s/.* //p')
+e1=$(grep '^breaks_exception: ' "$TMP/out" | sed -n '1s/.* //p')
+e2=$(grep '^breaks_exception: ' "$TMP/out" | sed -n '2s/.* //p')
+case "$s1$s2$e1$e2" in
+"" | *[!0-9]*) fail "not two readings of each counter: '$s1' '$s2' '$e1' '$e2'" ;;
+*)
+	[ "$s1" -ge 1 ] || fail "breaks_syscall $s1 at the first reading: the execve is one"
+	[ "$s2" -gt "$s1" ] || fail "breaks_syscall did not grow: $s1 then $s2"
+	[ "$e1" -ge 1 ] || fail "breaks_exception $e1: a program that starts faults"
+	[ "$e2" -ge "$e1" ] || fail "breaks_exception went down: $e1 then $e2"
+	;;
+esac
+[ "$(grep -cxF 'breaks_interrupt: 0' "$TMP/out")" = 2 ] ||
+	fail "breaks_interrupt is not 0 twice (interrupt is not in the mask)"
+[ "$(grep -cxF 'last_break: syscall' "$TMP/out")" = 2 ] ||
+	fail "last_break is not syscall twice (the read of the file is one)"
+end
+
+begin "chisol -I with -n: what the command's children inherit"
+# "; true" makes the shell fork for the command instead of exec'ing it.
+run "$CHISOL" -n syscall -a -- sh -c "$CHISOL -s; true"
+expect_rc 0
+expect_lines "$ST_EMPTY"
+run "$CHISOL" -n syscall --notify-signal USR1 -I conf -- sh -c "$CHISOL -s; true"
+show
+expect_rc 0
+expect_lines "configured: 0x2 notify
+active_mask: 0x0
+inherit_mask: 0x1 conf
+notify_mask: 0x1 syscall
+notify_signo: 10
+breaks_syscall: 0
+last_break: none"
+run "$CHISOL" -n syscall,exception -I active -a -- sh -c "$CHISOL -s; true"
+show
+expect_rc 0
+expect_lines "configured: 0x2 notify
+active_mask: 0x2 notify
+inherit_mask: 0x3 conf,active
+notify_mask: 0x3 syscall,exception
+notify_signo: 0
+breaks_interrupt: 0"
+at_least breaks_syscall 1
+end
+
+begin "chisol -a activates a notify configuration inherited across execve"
+run "$CHISOL" -n syscall -- "$CHISOL" -a -- "$REPORT"
+expect_rc 0
+expect_match "configured=2 quiesce=0 inherit=0 active=2( .*)?"
+run "$CHISOL" -n exception -- "$CHISOL" -q vmstat_sync -a -- "$REPORT"
+expect_rc 0
+expect_match "configured=3 quiesce=1 inherit=0 active=3( .*)?"
+run "$CHISOL" -n syscall -- "$CHISOL" -o vmstat_sync -a -- "$REPORT"
+expect_rc 1
+expect_no_out
+expect_err "chisol: --oneshot: quiescing is not configured: use --quiesce"
+end
+
+begin "sample task_isol_activate_chisol under chisol -n: the program activates"
+run "$CHISOL" -n syscall -- "$SAMPLES/task_isol_activate_chisol"
+show
+expect_rc 0
+expect_line "task_isol_activate_chisol: activated the configured features 0x2"
+expect_line "task_isol_activate_chisol: ok configured=0x2 active=0x2"
+# With SIGKILL it dies at its first system call after activating (its
+# first printf, before it writes anything).
+run "$CHISOL" -n syscall --notify-signal KILL -- "$SAMPLES/task_isol_activate_chisol"
+expect_rc 137
+expect_no_out
+end
+
+begin "chisol -n, --notify-signal errors: exit 1, change nothing, run nothing"
+# check_error MESSAGE CHISOL_ARGS...: chisol ARGS -- isol_report fails with
+# MESSAGE on stderr, and the report never runs.
+check_error() {
+	msg=$1
+	shift
+	run "$CHISOL" "$@" -- "$REPORT"
+	expect_rc 1
+	expect_no_out
+	expect_err "$msg"
+}
+check_error "unknown notify event 'nosuch' (known: syscall, exception, interrupt, all)" \
+	-n syscall,nosuch -a
+check_error "notify event 'syscall' listed twice" -n syscall,exception,syscall -a
+check_error "empty list: name at least one notify event" -n "" -a
+check_error "empty name in the list" -n syscall, -a
+check_error "'all' stands alone: it cannot be listed with other names" -n all,syscall -a
+check_error "signal number 65 is out of range: 1 to 64 (SIGRTMAX), or 0 for none" \
+	-n syscall --notify-signal 65 -a
+check_error "signal number -1 is out of range" -n syscall --notify-signal -1 -a
+check_error "unknown signal 'BOGUS'" -n syscall --notify-signal BOGUS -a
+check_error "signal RTMIN+31 is out of range" -n syscall --notify-signal RTMIN+31 -a
+check_error "--notify-signal needs --notify <EVENTS>: the events whose breaks to signal" \
+	--notify-signal KILL -q vmstat_sync -a
+check_error "cannot be used with" -p 1 -n syscall
+# The command is looked up before anything is activated: not found, it is
+# reported (and not a break that kills chisol).
+run "$CHISOL" -n syscall --notify-signal KILL -a -- /nonexistent
+expect_rc 127
+expect_err "chisol: failed to execute /nonexistent: No such file or directory"
+run "$CHISOL" -n syscall --notify-signal KILL -a -- nonexistent-command
+expect_rc 127
+expect_err "chisol: failed to execute nonexistent-command: No such file or directory"
 end
 
 # ---- chisol -s, -p, --all-tasks: the state of a task ----
@@ -367,6 +599,29 @@ quiesce_mask: 0x1 vmstat_sync
 active_mask: 0x0
 oneshot_mask: 0x0
 inherit_mask: 0x0" -q vmstat_sync
+
+status_of_pid "chisol -p PID of a task under chisol -n syscall,interrupt -a" \
+"configured: 0x2 notify
+quiesce_mask: 0x0
+active_mask: 0x2 notify
+oneshot_mask: 0x0
+inherit_mask: 0x0
+notify_mask: 0x5 syscall,interrupt
+notify_signo: 0
+breaks_exception: 0" -n syscall,interrupt -a
+
+status_of_pid "chisol -p PID of a task under chisol -q -n all --notify-signal RTMAX" \
+"configured: 0x3 quiesce,notify
+quiesce_mask: 0x1 vmstat_sync
+active_mask: 0x0
+oneshot_mask: 0x0
+inherit_mask: 0x0
+notify_mask: 0x7 syscall,exception,interrupt
+notify_signo: 64
+breaks_syscall: 0
+breaks_exception: 0
+breaks_interrupt: 0
+last_break: none" -q vmstat_sync -n all --notify-signal RTMAX
 
 status_of_pid "chisol -p PID of a task under chisol -I conf only" \
 "configured: 0x0

@@ -7,7 +7,10 @@ use std::ffi::OsString;
 use clap::error::ErrorKind;
 use clap::{CommandFactory, Parser, ValueEnum};
 
-use crate::names::{mask_names, parse_quiesce_list, QuiesceList, QUIESCE};
+use crate::names::{
+    mask_names, parse_event_list, parse_quiesce_list, EventList, QuiesceList, QUIESCE,
+};
+use crate::signal::parse_signal;
 pub use crate::status::Target;
 use crate::uapi::{ISOL_INHERIT_ACTIVE, ISOL_INHERIT_CONF};
 
@@ -21,8 +24,25 @@ Quiesce activities (for --quiesce and --oneshot, comma-separated, each once):
   all          every activity the running kernel supports (chisol --info);
                an activity it does not support is an error
 
-chisol configures quiescing, sets the inheritance, activates (in that
-order) and then executes the command, which keeps the state across execve.
+Notify events (for --notify, comma-separated, each once): the entries into
+the kernel that are isolation breaks while notification is active
+  syscall      any system call but the PR_ISOL_* prctls, exit, exit_group
+               and rt_sigreturn
+  exception    any exception taken in user mode (page faults, traps)
+  interrupt    any interrupt taken in user mode (device interrupts, IPIs,
+               timer ticks)
+  all          every event the running kernel supports (chisol --info)
+Each break counts in the task's breaks_* line (--status) and, with
+--notify-signal SIG, sends SIG to the task. SIG is a name (USR1, SIGUSR1,
+KILL, RTMIN+3, RTMAX-1) or a number from 1 to SIGRTMAX; 0, the default,
+sends none. With --activate, the execve of the command is a syscall break
+and its first page faults are exception breaks: a signal that terminates
+kills the command as it starts. To be signalled, let the program activate
+itself (configure with --notify, without --activate).
+
+chisol configures quiescing and notification, sets the inheritance,
+activates the configured features (in that order) and then executes the
+command, which keeps the state across execve.
 
 --pid prints /proc/PID/task_isolation, the state of that one task (the
 state is per thread; a thread ID is a PID too). With --all-tasks it prints
@@ -55,7 +75,15 @@ struct Cli {
           requires = "activate")]
     oneshot: Option<QuiesceList>,
 
-    /// Activate quiescing before executing the command
+    /// Configure notification of the listed events (comma-separated, or all)
+    #[arg(short, long, value_name = "EVENTS", value_parser = parse_event_list)]
+    notify: Option<EventList>,
+
+    /// Signal to send for each break (name or number; 0: none, the default; needs --notify)
+    #[arg(long, value_name = "SIG", value_parser = parse_signal, allow_negative_numbers = true)]
+    notify_signal: Option<u32>,
+
+    /// Activate the configured features (quiescing, notification) before executing the command
     #[arg(short, long)]
     activate: bool,
 
@@ -63,7 +91,7 @@ struct Cli {
     #[arg(short = 'I', long, value_name = "WHAT", value_enum)]
     inherit: Option<Inherit>,
 
-    /// Print the features and quiesce activities the kernel supports, and exit
+    /// Print the features, quiesce activities and notify events the kernel supports, and exit
     #[arg(short, long, exclusive = true)]
     info: bool,
 
@@ -89,7 +117,15 @@ struct Cli {
 }
 
 /// The options of a command run, which --pid and --status do not take.
-const RUN_OPTIONS: [&str; 5] = ["quiesce", "oneshot", "activate", "inherit", "command"];
+const RUN_OPTIONS: [&str; 7] = [
+    "quiesce",
+    "oneshot",
+    "notify",
+    "notify_signal",
+    "activate",
+    "inherit",
+    "command",
+];
 
 /// A PID: 1 to `i32::MAX` (`pid_t`).
 fn pid_parser() -> clap::builder::RangedI64ValueParser<u32> {
@@ -122,6 +158,11 @@ pub struct RunPlan {
     pub quiesce: Option<QuiesceList>,
     /// `quiesce_oneshot_mask` for the activation.
     pub oneshot: Option<QuiesceList>,
+    /// `event_mask` to configure (`all` is resolved when run).
+    pub notify: Option<EventList>,
+    /// `signo` to configure with `notify`, 0 for none.
+    pub notify_signal: u32,
+    /// Activate the configured features.
     pub activate: bool,
     /// `inherit_mask` to set.
     pub inherit: Option<u8>,
@@ -178,6 +219,12 @@ where
     if cli.status.is_some() {
         return Ok(Action::Status(Target::Own));
     }
+    if cli.notify_signal.is_some() && cli.notify.is_none() {
+        return Err(Cli::command().error(
+            ErrorKind::MissingRequiredArgument,
+            "--notify-signal needs --notify <EVENTS>: the events whose breaks to signal",
+        ));
+    }
     // With `all`, the check waits for the kernel's answer (main.rs).
     if let (Some(QuiesceList::Mask(q)), Some(QuiesceList::Mask(o))) = (cli.quiesce, cli.oneshot) {
         check_oneshot(q, o)
@@ -186,6 +233,8 @@ where
     Ok(Action::Run(RunPlan {
         quiesce: cli.quiesce,
         oneshot: cli.oneshot,
+        notify: cli.notify,
+        notify_signal: cli.notify_signal.unwrap_or(0),
         activate: cli.activate,
         inherit: cli.inherit.map(Inherit::mask),
         command: cli.command,

@@ -103,6 +103,29 @@ pub fn supported_quiesce_bits() -> Result<u64> {
     Ok(supported_quiesce()?.supported_quiesce_bits)
 }
 
+/// `PR_ISOL_FEAT_GET, ISOL_F_NOTIFY`: the notify events supported.
+pub fn supported_notify() -> Result<TaskIsolNotifyExtensions> {
+    let mut ext = TaskIsolNotifyExtensions::default();
+    prctl(
+        "PR_ISOL_FEAT_GET(ISOL_F_NOTIFY)",
+        PR_ISOL_FEAT_GET,
+        ISOL_F_NOTIFY as c_ulong,
+        addr_mut(&mut ext),
+        0,
+    )?;
+    Ok(ext)
+}
+
+/// The notify events the running kernel supports: `PR_ISOL_FEAT_GET` for
+/// the features, then for `ISOL_F_NOTIFY` when it is one of them (None
+/// when it is not: a kernel without notification).
+pub fn supported_notify_events() -> Result<Option<u64>> {
+    if supported_features()? & ISOL_F_NOTIFY == 0 {
+        return Ok(None);
+    }
+    Ok(Some(supported_notify()?.supported_events))
+}
+
 /// `PR_ISOL_CFG_GET, I_CFG_FEAT, 0`: the configured features.
 pub fn configured_features() -> Result<u64> {
     let mut mask: u64 = 0;
@@ -127,6 +150,20 @@ pub fn quiesce_mask() -> Result<u64> {
         addr_mut(&mut qc),
     )?;
     Ok(qc.quiesce_mask)
+}
+
+/// `PR_ISOL_CFG_GET, I_CFG_FEAT, ISOL_F_NOTIFY`: the notify
+/// configuration (event mask and signal).
+pub fn notify_config() -> Result<TaskIsolNotifyControl> {
+    let mut nc = TaskIsolNotifyControl::default();
+    prctl(
+        "PR_ISOL_CFG_GET(I_CFG_FEAT, ISOL_F_NOTIFY)",
+        PR_ISOL_CFG_GET,
+        I_CFG_FEAT as c_ulong,
+        ISOL_F_NOTIFY as c_ulong,
+        addr_mut(&mut nc),
+    )?;
+    Ok(nc)
 }
 
 /// `PR_ISOL_CFG_GET, I_CFG_INHERIT`: the inherit mask.
@@ -167,6 +204,23 @@ pub fn set_quiesce_mask(mask: u64) -> Result<()> {
         I_CFG_FEAT as c_ulong,
         ISOL_F_QUIESCE as c_ulong,
         addr(&qc),
+    )
+}
+
+/// `PR_ISOL_CFG_SET, I_CFG_FEAT, ISOL_F_NOTIFY`: configures notification
+/// of the events `event_mask`, with signal `signo` (0: none) per break.
+pub fn set_notify(event_mask: u64, signo: u32) -> Result<()> {
+    let nc = TaskIsolNotifyControl {
+        event_mask,
+        signo,
+        ..Default::default()
+    };
+    prctl(
+        "PR_ISOL_CFG_SET(I_CFG_FEAT, ISOL_F_NOTIFY)",
+        PR_ISOL_CFG_SET,
+        I_CFG_FEAT as c_ulong,
+        ISOL_F_NOTIFY as c_ulong,
+        addr(&nc),
     )
 }
 

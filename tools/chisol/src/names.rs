@@ -4,15 +4,15 @@
 //! `/proc/PID/task_isolation`, which `--status` prints as it is).
 
 use crate::uapi::{
-    ISOL_F_QUIESCE, ISOL_F_QUIESCE_LRU, ISOL_F_QUIESCE_VMSTATS, ISOL_INHERIT_ACTIVE,
-    ISOL_INHERIT_CONF,
+    ISOL_F_NOTIFY, ISOL_F_QUIESCE, ISOL_F_QUIESCE_LRU, ISOL_F_QUIESCE_VMSTATS, ISOL_INHERIT_ACTIVE,
+    ISOL_INHERIT_CONF, ISOL_NOTIFY_EXCEPTION, ISOL_NOTIFY_INTERRUPT, ISOL_NOTIFY_SYSCALL,
 };
 
 /// A named bit of a mask.
 pub type Names = &'static [(u64, &'static str)];
 
 /// Features (`PR_ISOL_FEAT_GET`, configured and active masks).
-pub const FEATURES: Names = &[(ISOL_F_QUIESCE, "quiesce")];
+pub const FEATURES: Names = &[(ISOL_F_QUIESCE, "quiesce"), (ISOL_F_NOTIFY, "notify")];
 
 /// Quiesce activities (`quiesce_mask`, `quiesce_oneshot_mask`).
 pub const QUIESCE: Names = &[
@@ -20,8 +20,16 @@ pub const QUIESCE: Names = &[
     (ISOL_F_QUIESCE_LRU, "lru_drain"),
 ];
 
-/// The word of a quiesce list that stands for every activity the running
-/// kernel supports.
+/// Notify events (`event_mask`, `supported_events`): the entries into the
+/// kernel that count as isolation breaks.
+pub const EVENTS: Names = &[
+    (ISOL_NOTIFY_SYSCALL, "syscall"),
+    (ISOL_NOTIFY_EXCEPTION, "exception"),
+    (ISOL_NOTIFY_INTERRUPT, "interrupt"),
+];
+
+/// The word of a list that stands for every name the running kernel
+/// supports.
 pub const ALL: &str = "all";
 
 /// `inherit_mask` bits.
@@ -29,6 +37,31 @@ pub const INHERIT: Names = &[
     (ISOL_INHERIT_CONF as u64, "conf"),
     (ISOL_INHERIT_ACTIVE as u64, "active"),
 ];
+
+/// What the names of a list (`--quiesce`, `--oneshot`, `--notify`) name,
+/// as the error messages word it.
+#[derive(Debug)]
+pub struct Kind {
+    pub names: Names,
+    /// One of them: "quiesce activity".
+    pub one: &'static str,
+    /// Several: "quiesce activities".
+    pub many: &'static str,
+}
+
+/// The names of `--quiesce` and `--oneshot`.
+pub const QUIESCE_KIND: Kind = Kind {
+    names: QUIESCE,
+    one: "quiesce activity",
+    many: "quiesce activities",
+};
+
+/// The names of `--notify`.
+pub const EVENT_KIND: Kind = Kind {
+    names: EVENTS,
+    one: "notify event",
+    many: "notify events",
+};
 
 /// The comma-separated names of the bits set in `mask`; a bit without a
 /// name (from a newer kernel) reads `bitN`.
@@ -54,44 +87,50 @@ pub fn field(key: &str, value: u64, names: Names) -> String {
     }
 }
 
-/// A `--quiesce`/`--oneshot` list as given: named activities, or `all`,
-/// which only the running kernel can turn into a mask.
+/// A list of names as given (`--quiesce`, `--oneshot`, `--notify`): named
+/// bits, or `all`, which only the running kernel can turn into a mask.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum QuiesceList {
-    /// The activities named, each once.
+pub enum NameList {
+    /// The bits named, each once.
     Mask(u64),
-    /// `all`: every activity the running kernel supports.
+    /// `all`: every bit the running kernel supports.
     All,
 }
 
-impl QuiesceList {
-    /// The mask to use on a kernel that supports the quiesce activities
-    /// `supported`; `option` names the list in the error, which says which
-    /// named activity the kernel lacks and what it supports.
-    pub fn resolve(self, supported: u64, option: &str) -> Result<u64, String> {
+/// A `--quiesce`/`--oneshot` list.
+pub type QuiesceList = NameList;
+/// A `--notify` list.
+pub type EventList = NameList;
+
+impl NameList {
+    /// The mask to use on a kernel that supports the bits `supported` of
+    /// `kind`; `option` names the list in the error, which says which
+    /// named bit the kernel lacks and what it supports.
+    pub fn resolve(self, supported: u64, option: &str, kind: &Kind) -> Result<u64, String> {
         let names = |mask| match mask {
             0 => "none".to_string(),
-            m => mask_names(m, QUIESCE),
+            m => mask_names(m, kind.names),
         };
         match self {
-            QuiesceList::All if supported == 0 => Err(format!(
-                "{option} {ALL}: the running kernel supports no quiesce activity"
+            NameList::All if supported == 0 => Err(format!(
+                "{option} {ALL}: the running kernel supports no {}",
+                kind.one
             )),
-            QuiesceList::All => Ok(supported),
-            QuiesceList::Mask(mask) => {
+            NameList::All => Ok(supported),
+            NameList::Mask(mask) => {
                 let missing = mask & !supported;
                 if missing == 0 {
                     return Ok(mask);
                 }
                 let (what, is) = if missing.count_ones() == 1 {
-                    ("quiesce activity", "is")
+                    (kind.one, "is")
                 } else {
-                    ("quiesce activities", "are")
+                    (kind.many, "are")
                 };
                 Err(format!(
                     "{option}: {what} '{}' {is} not supported by the running kernel \
                      (supported: {})",
-                    mask_names(missing, QUIESCE),
+                    mask_names(missing, kind.names),
                     names(supported)
                 ))
             }
@@ -99,12 +138,12 @@ impl QuiesceList {
     }
 }
 
-/// Parses a comma-separated list of quiesce activity names, or `all`
-/// alone. An empty name, an unknown one, a name given twice and `all` with
-/// other names are errors.
-pub fn parse_quiesce_list(list: &str) -> Result<QuiesceList, String> {
+/// Parses a comma-separated list of the names of `kind`, or `all` alone.
+/// An empty list, an empty name, an unknown one, a name given twice and
+/// `all` with other names are errors.
+pub fn parse_list(list: &str, kind: &Kind) -> Result<NameList, String> {
     let known = || {
-        QUIESCE
+        kind.names
             .iter()
             .map(|(_, n)| *n)
             .chain([ALL])
@@ -112,7 +151,14 @@ pub fn parse_quiesce_list(list: &str) -> Result<QuiesceList, String> {
             .join(", ")
     };
     if list == ALL {
-        return Ok(QuiesceList::All);
+        return Ok(NameList::All);
+    }
+    if list.is_empty() {
+        return Err(format!(
+            "empty list: name at least one {} (known: {})",
+            kind.one,
+            known()
+        ));
     }
     let mut mask = 0;
     for name in list.split(',') {
@@ -124,18 +170,29 @@ pub fn parse_quiesce_list(list: &str) -> Result<QuiesceList, String> {
                 "'{ALL}' stands alone: it cannot be listed with other names"
             ));
         }
-        match QUIESCE.iter().find(|(_, n)| *n == name) {
+        match kind.names.iter().find(|(_, n)| *n == name) {
             Some((bit, _)) if mask & bit != 0 => {
-                return Err(format!("quiesce activity '{name}' listed twice"))
+                return Err(format!("{} '{name}' listed twice", kind.one))
             }
             Some((bit, _)) => mask |= bit,
             None => {
                 return Err(format!(
-                    "unknown quiesce activity '{name}' (known: {})",
+                    "unknown {} '{name}' (known: {})",
+                    kind.one,
                     known()
                 ))
             }
         }
     }
-    Ok(QuiesceList::Mask(mask))
+    Ok(NameList::Mask(mask))
+}
+
+/// Parses a `--quiesce`/`--oneshot` list.
+pub fn parse_quiesce_list(list: &str) -> Result<QuiesceList, String> {
+    parse_list(list, &QUIESCE_KIND)
+}
+
+/// Parses a `--notify` list.
+pub fn parse_event_list(list: &str) -> Result<EventList, String> {
+    parse_list(list, &EVENT_KIND)
 }

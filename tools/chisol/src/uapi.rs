@@ -22,6 +22,7 @@ pub const I_CFG_INHERIT: u64 = 2;
 
 /// Features.
 pub const ISOL_F_QUIESCE: u64 = 1 << 0;
+pub const ISOL_F_NOTIFY: u64 = 1 << 1;
 
 /// Activities that `ISOL_F_QUIESCE` can quiesce (`quiesce_mask` bits).
 pub const ISOL_F_QUIESCE_VMSTATS: u64 = 1 << 0; // "vmstat_sync"
@@ -30,6 +31,11 @@ pub const ISOL_F_QUIESCE_LRU: u64 = 1 << 1; // "lru_drain"
 /// `inherit_mask` bits.
 pub const ISOL_INHERIT_CONF: u8 = 1 << 0;
 pub const ISOL_INHERIT_ACTIVE: u8 = 1 << 1;
+
+/// Entries into the kernel that `ISOL_F_NOTIFY` reports (`event_mask` bits).
+pub const ISOL_NOTIFY_SYSCALL: u64 = 1 << 0; // "syscall"
+pub const ISOL_NOTIFY_EXCEPTION: u64 = 1 << 1; // "exception"
+pub const ISOL_NOTIFY_INTERRUPT: u64 = 1 << 2; // "interrupt"
 
 /// `PR_ISOL_FEAT_GET, ISOL_F_QUIESCE`.
 #[repr(C)]
@@ -66,8 +72,31 @@ pub struct TaskIsolActivateControl {
     pub pad: [u64; 6],
 }
 
+/// `PR_ISOL_FEAT_GET, ISOL_F_NOTIFY`.
+#[repr(C)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct TaskIsolNotifyExtensions {
+    pub flags: u64,
+    pub supported_events: u64,
+    pub pad: [u64; 6],
+}
+
+/// `PR_ISOL_CFG_GET`/`PR_ISOL_CFG_SET, I_CFG_FEAT, ISOL_F_NOTIFY`.
+#[repr(C)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct TaskIsolNotifyControl {
+    pub flags: u64,
+    pub event_mask: u64,
+    /// The signal sent for each break, 0 for none.
+    pub signo: u32,
+    pub pad0: u32,
+    pub pad: [u64; 5],
+}
+
 // The ABI sizes are fixed by the contract, the same on 32- and 64-bit.
 const _: () = assert!(size_of::<TaskIsolQuiesceExtensions>() == 64);
 const _: () = assert!(size_of::<TaskIsolQuiesceControl>() == 64);
 const _: () = assert!(size_of::<TaskIsolInheritControl>() == 8);
 const _: () = assert!(size_of::<TaskIsolActivateControl>() == 64);
+const _: () = assert!(size_of::<TaskIsolNotifyExtensions>() == 64);
+const _: () = assert!(size_of::<TaskIsolNotifyControl>() == 64);

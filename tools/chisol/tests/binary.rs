@@ -5,7 +5,7 @@
 
 use std::process::{Command, Output};
 
-use chisol::uapi::{ISOL_F_QUIESCE_LRU, ISOL_F_QUIESCE_VMSTATS};
+use chisol::uapi::{ISOL_F_NOTIFY, ISOL_F_QUIESCE, ISOL_F_QUIESCE_LRU, ISOL_F_QUIESCE_VMSTATS};
 use chisol::{isol, names, status};
 
 fn chisol(args: &[&str]) -> Output {
@@ -32,6 +32,11 @@ fn kernel_has_isolation() -> bool {
     }
 }
 
+/// Whether it also has ISOL_F_NOTIFY.
+fn kernel_has_notify() -> bool {
+    kernel_has_isolation() && isol::supported_features().unwrap() & ISOL_F_NOTIFY != 0
+}
+
 const HINT: &str = "chisol: kernel without task isolation support (CONFIG_TASK_ISOLATION)?\n";
 
 #[test]
@@ -47,7 +52,7 @@ fn usage_errors_exit_1_and_say_why() {
             "lru_drain,lru_drain",
             "quiesce activity 'lru_drain' listed twice",
         ),
-        ("", "empty name in the list"),
+        ("", "empty list: name at least one quiesce activity"),
         ("vmstat_sync,", "empty name in the list"),
         (
             "all,lru_drain",
@@ -122,24 +127,33 @@ fn info_reports_the_kernel() {
     let o = chisol(&["-i"]);
     if kernel_has_isolation() {
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-        assert!(
-            stdout(&o).starts_with("features: 0x1 quiesce\n"),
-            "{}",
-            stdout(&o)
-        );
-        // One line per feature's extension: every supported quiesce bit,
-        // by name, as the kernel's FEAT_GET reports them.
+        // The features, then one line per feature's extension: every
+        // supported bit by name, as the kernel's FEAT_GET reports them, or
+        // "unsupported".
+        let features = isol::supported_features().unwrap();
+        assert_ne!(features & ISOL_F_QUIESCE, 0);
         let bits = isol::supported_quiesce().unwrap().supported_quiesce_bits;
         assert_ne!(bits & ISOL_F_QUIESCE_VMSTATS, 0);
+        let notify = match isol::supported_notify_events().unwrap() {
+            Some(events) => names::field("notify_events", events, names::EVENTS),
+            None => "notify_events: unsupported".to_string(),
+        };
         assert_eq!(
             stdout(&o),
             format!(
-                "features: 0x1 quiesce\n{}\n",
+                "{}\n{}\n{notify}\n",
+                names::field("features", features, names::FEATURES),
                 names::field("quiesce_bits", bits, names::QUIESCE)
             )
         );
         if bits == ISOL_F_QUIESCE_VMSTATS | ISOL_F_QUIESCE_LRU {
-            assert!(stdout(&o).ends_with("\nquiesce_bits: 0x3 vmstat_sync,lru_drain\n"));
+            assert!(stdout(&o).contains("\nquiesce_bits: 0x3 vmstat_sync,lru_drain\n"));
+        }
+        if features & ISOL_F_NOTIFY != 0 {
+            assert!(stdout(&o).starts_with("features: 0x3 quiesce,notify\n"));
+        } else {
+            assert!(stdout(&o).starts_with("features: 0x1 quiesce\n"));
+            assert!(stdout(&o).ends_with("\nnotify_events: unsupported\n"));
         }
     } else {
         assert_eq!(o.status.code(), Some(1));
@@ -248,7 +262,7 @@ fn activate_without_configuration_changes_nothing() {
     if kernel_has_isolation() {
         assert_eq!(
             stderr(&o),
-            "chisol: --activate: quiescing is not configured: use --quiesce\n"
+            "chisol: --activate: no feature is configured: use --quiesce or --notify\n"
         );
     } else {
         assert_eq!(
@@ -280,6 +294,19 @@ fn own_status() {
                 "inherit_mask: 0x0",
             ] {
                 assert!(out.lines().any(|l| l == line), "{line}: {out}");
+            }
+            // A kernel with notification adds its lines, all zero here.
+            if kernel_has_notify() {
+                for line in [
+                    "notify_mask: 0x0",
+                    "notify_signo: 0",
+                    "breaks_syscall: 0",
+                    "breaks_exception: 0",
+                    "breaks_interrupt: 0",
+                    "last_break: none",
+                ] {
+                    assert!(out.lines().any(|l| l == line), "{line}: {out}");
+                }
             }
         } else {
             assert_eq!(o.status.code(), Some(1));
@@ -483,4 +510,198 @@ fn pid_usage_errors_exit_1_and_run_nothing() {
             stderr(&o)
         );
     }
+}
+
+#[test]
+fn notify_usage_errors_exit_1_and_run_nothing() {
+    for (args, msg) in [
+        (
+            &["-n", "bogus", "-a", "echo", "ran"][..],
+            "unknown notify event 'bogus' (known: syscall, exception, interrupt, all)",
+        ),
+        (
+            &["--notify", "syscall,exception,syscall", "echo", "ran"],
+            "notify event 'syscall' listed twice",
+        ),
+        (
+            &["--notify", "", "-a", "echo", "ran"],
+            "empty list: name at least one notify event",
+        ),
+        (
+            &["--notify", "interrupt,", "echo", "ran"],
+            "empty name in the list",
+        ),
+        (&["-n", "all,syscall", "echo", "ran"], "'all' stands alone"),
+        (
+            &[
+                "-n",
+                "syscall",
+                "--notify-signal",
+                "65",
+                "-a",
+                "echo",
+                "ran",
+            ],
+            "signal number 65 is out of range: 1 to 64 (SIGRTMAX), or 0 for none",
+        ),
+        (
+            &["-n", "syscall", "--notify-signal", "-3", "echo", "ran"],
+            "signal number -3 is out of range",
+        ),
+        (
+            &["-n", "syscall", "--notify-signal", "BOGUS", "echo", "ran"],
+            "unknown signal 'BOGUS' (a signal name such as USR1",
+        ),
+        (
+            &["-n", "syscall", "--notify-signal", "RTMAX+1", "echo", "ran"],
+            "signal RTMAX+1 is out of range",
+        ),
+        (
+            &["--notify-signal", "KILL", "-a", "echo", "ran"],
+            "--notify-signal needs --notify <EVENTS>: the events whose breaks to signal",
+        ),
+        (
+            &["-q", "vmstat_sync", "--notify-signal", "0", "echo", "ran"],
+            "--notify-signal needs --notify <EVENTS>",
+        ),
+        (&["-p", "1", "-n", "syscall"], "cannot be used with"),
+        (&["-i", "--notify-signal", "9"], "cannot be used with"),
+        (
+            &["-n", "syscall", "--notify-signal"],
+            "a value is required for '--notify-signal <SIG>'",
+        ),
+    ] {
+        let o = chisol(args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        assert!(stdout(&o).is_empty(), "{args:?}: {}", stdout(&o));
+        assert!(
+            stderr(&o).starts_with("error: "),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+        assert!(stderr(&o).contains(msg), "{args:?}: {}", stderr(&o));
+    }
+}
+
+#[test]
+fn notify_on_the_running_kernel() {
+    // Checked against PR_ISOL_FEAT_GET before anything is set: on a kernel
+    // without task isolation, or without notification, nothing runs.
+    let o = chisol(&["-n", "syscall", "-a", "echo", "ran"]);
+    if !kernel_has_isolation() {
+        assert_eq!(o.status.code(), Some(1));
+        assert_eq!(
+            stderr(&o),
+            format!("chisol: PR_ISOL_FEAT_GET(0): Invalid argument\n{HINT}")
+        );
+        assert!(stdout(&o).is_empty());
+        return;
+    }
+    let features = isol::supported_features().unwrap();
+    if features & ISOL_F_NOTIFY == 0 {
+        for list in ["syscall", "all"] {
+            let o = chisol(&["-n", list, "-a", "echo", "ran"]);
+            assert_eq!(o.status.code(), Some(1), "{list}");
+            assert_eq!(
+                stderr(&o),
+                format!(
+                    "chisol: --notify: the running kernel does not support notification \
+                     (supported features: {})\n",
+                    names::mask_names(features, names::FEATURES)
+                )
+            );
+            assert!(stdout(&o).is_empty());
+        }
+        return;
+    }
+    // Notification alone, activated, no signal: the command runs; its
+    // execve is its first syscall break.
+    let me = env!("CARGO_BIN_EXE_chisol");
+    let o = chisol(&["-n", "syscall", "-a", "--", me, "-s"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    for line in [
+        "configured: 0x2 notify",
+        "active_mask: 0x2 notify",
+        "notify_mask: 0x1 syscall",
+        "notify_signo: 0",
+        "breaks_exception: 0",
+        "breaks_interrupt: 0",
+        "last_break: syscall",
+    ] {
+        assert!(out.lines().any(|l| l == line), "{line}: {out}");
+    }
+    let breaks: u64 = out
+        .lines()
+        .find_map(|l| l.strip_prefix("breaks_syscall: "))
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(breaks >= 1, "{out}");
+    // Configured only, with a signal: nothing is sent until the program
+    // activates.
+    let o = chisol(&["-n", "all", "--notify-signal", "KILL", "--", me, "-s"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let events = isol::supported_notify().unwrap().supported_events;
+    for line in [
+        "configured: 0x2 notify".to_string(),
+        "active_mask: 0x0".to_string(),
+        names::field("notify_mask", events, names::EVENTS),
+        "notify_signo: 9".to_string(),
+        "breaks_syscall: 0".to_string(),
+        "last_break: none".to_string(),
+    ] {
+        assert!(
+            stdout(&o).lines().any(|l| l == line),
+            "{line}: {}",
+            stdout(&o)
+        );
+    }
+    // Activated with SIGKILL: the command dies as it starts.
+    use std::os::unix::process::ExitStatusExt;
+    let o = chisol(&[
+        "-n",
+        "syscall",
+        "--notify-signal",
+        "KILL",
+        "-a",
+        "--",
+        me,
+        "-s",
+    ]);
+    assert_eq!(o.status.signal(), Some(libc::SIGKILL), "{:?}", o.status);
+    assert!(stdout(&o).is_empty());
+}
+
+#[test]
+fn a_command_that_is_not_found_changes_nothing() {
+    // The command is looked up before anything is set: found missing,
+    // chisol fails as execvp would, without configuring or activating.
+    let o = chisol(&["-n", "syscall", "-a", "--", "no-such-command-chisol"]);
+    assert!(stdout(&o).is_empty());
+    if kernel_has_notify() {
+        assert_eq!(o.status.code(), Some(127));
+        assert_eq!(
+            stderr(&o),
+            "chisol: failed to execute no-such-command-chisol: No such file or directory\n"
+        );
+    } else {
+        assert_eq!(o.status.code(), Some(1));
+    }
+    let o = Command::new(env!("CARGO_BIN_EXE_chisol"))
+        .args(["--", "sh", "-c", "exit 5"])
+        .env("PATH", "/nonexistent:/bin:/usr/bin")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(5), "{}", stderr(&o));
+    let o = Command::new(env!("CARGO_BIN_EXE_chisol"))
+        .args(["--", "sh", "-c", "exit 5"])
+        .env("PATH", "/nonexistent")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(127));
+    assert_eq!(
+        stderr(&o),
+        "chisol: failed to execute sh: No such file or directory\n"
+    );
 }

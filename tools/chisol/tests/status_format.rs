@@ -8,7 +8,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use chisol::names::{
-    field, mask_names, parse_quiesce_list, QuiesceList, FEATURES, INHERIT, QUIESCE,
+    field, mask_names, parse_event_list, parse_quiesce_list, NameList, EVENTS, FEATURES, INHERIT,
+    QUIESCE,
 };
 use chisol::status::{prefix_lines, read_status, thread_ids, StatusError, Target};
 
@@ -22,6 +23,42 @@ const EMPTY: &str = "configured: 0x0\n\
                      active_mask: 0x0\n\
                      oneshot_mask: 0x0\n\
                      inherit_mask: 0x0\n";
+/// A kernel with ISOL_F_NOTIFY: the contract's example, both features.
+const NOTIFY: &str = "configured: 0x3 quiesce,notify\n\
+                      quiesce_mask: 0x3 vmstat_sync,lru_drain\n\
+                      active_mask: 0x3 quiesce,notify\n\
+                      oneshot_mask: 0x0\n\
+                      inherit_mask: 0x0\n\
+                      notify_mask: 0x7 syscall,exception,interrupt\n\
+                      notify_signo: 10\n\
+                      breaks_syscall: 3\n\
+                      breaks_exception: 1\n\
+                      breaks_interrupt: 12\n\
+                      last_break: interrupt\n";
+/// The same kernel, a task with no state.
+const NOTIFY_EMPTY: &str = "configured: 0x0\n\
+                            quiesce_mask: 0x0\n\
+                            active_mask: 0x0\n\
+                            oneshot_mask: 0x0\n\
+                            inherit_mask: 0x0\n\
+                            notify_mask: 0x0\n\
+                            notify_signo: 0\n\
+                            breaks_syscall: 0\n\
+                            breaks_exception: 0\n\
+                            breaks_interrupt: 0\n\
+                            last_break: none\n";
+/// Notification alone, a thread that inherited it (counters from 0).
+const NOTIFY_ONLY: &str = "configured: 0x2 notify\n\
+                           quiesce_mask: 0x0\n\
+                           active_mask: 0x2 notify\n\
+                           oneshot_mask: 0x0\n\
+                           inherit_mask: 0x3 conf,active\n\
+                           notify_mask: 0x1 syscall\n\
+                           notify_signo: 9\n\
+                           breaks_syscall: 18446744073709551615\n\
+                           breaks_exception: 0\n\
+                           breaks_interrupt: 0\n\
+                           last_break: syscall\n";
 
 /// A fresh directory standing in for /proc, removed on drop.
 struct FakeProc(PathBuf);
@@ -250,8 +287,141 @@ fn both_quiesce_bits_pass_through() {
 }
 
 #[test]
+fn notify_lines_pass_through() {
+    // The lines a kernel with ISOL_F_NOTIFY adds after inherit_mask: as
+    // they are, for one task and, prefixed, for every thread.
+    let p = FakeProc::new("notify");
+    p.process(
+        400,
+        &[(400, NOTIFY), (401, NOTIFY_ONLY), (402, NOTIFY_EMPTY)],
+    );
+    p.task("thread-self", Some(NOTIFY_EMPTY));
+    assert_eq!(read_status(p.path(), Target::Task(400)).unwrap(), NOTIFY);
+    assert_eq!(read_status(p.path(), Target::Own).unwrap(), NOTIFY_EMPTY);
+    let out = read_status(p.path(), Target::AllTasks(400)).unwrap();
+    assert_eq!(
+        out,
+        format!(
+            "{}{}{}",
+            prefix_lines(400, NOTIFY),
+            prefix_lines(401, NOTIFY_ONLY),
+            prefix_lines(402, NOTIFY_EMPTY)
+        )
+    );
+    assert_eq!(out.lines().count(), 33);
+    for line in [
+        "400 configured: 0x3 quiesce,notify",
+        "400 notify_mask: 0x7 syscall,exception,interrupt",
+        "400 notify_signo: 10",
+        "400 breaks_syscall: 3",
+        "400 breaks_exception: 1",
+        "400 breaks_interrupt: 12",
+        "400 last_break: interrupt",
+        "401 active_mask: 0x2 notify",
+        "401 notify_mask: 0x1 syscall",
+        "401 breaks_syscall: 18446744073709551615",
+        "401 last_break: syscall",
+        "402 notify_signo: 0",
+        "402 last_break: none",
+    ] {
+        assert!(out.lines().any(|l| l == line), "{line}: {out}");
+    }
+    // grep for one key keeps one line per thread.
+    let last: Vec<&str> = out
+        .lines()
+        .filter(|l| l.contains(" last_break: "))
+        .collect();
+    assert_eq!(
+        last,
+        [
+            "400 last_break: interrupt",
+            "401 last_break: syscall",
+            "402 last_break: none"
+        ]
+    );
+}
+
+#[test]
+fn notify_names_are_the_kernels() {
+    // The mask lines of the notify feature, as the kernel and --info
+    // write them.
+    assert_eq!(
+        field("configured", 0x3, FEATURES),
+        "configured: 0x3 quiesce,notify"
+    );
+    assert_eq!(
+        field("active_mask", 0x2, FEATURES),
+        "active_mask: 0x2 notify"
+    );
+    assert_eq!(
+        field("features", 0x3, FEATURES),
+        "features: 0x3 quiesce,notify"
+    );
+    assert_eq!(
+        field("notify_mask", 0x7, EVENTS),
+        "notify_mask: 0x7 syscall,exception,interrupt"
+    );
+    assert_eq!(
+        field("notify_events", 0x7, EVENTS),
+        "notify_events: 0x7 syscall,exception,interrupt"
+    );
+    assert_eq!(
+        field("notify_mask", 0x4, EVENTS),
+        "notify_mask: 0x4 interrupt"
+    );
+    assert_eq!(field("notify_mask", 0, EVENTS), "notify_mask: 0x0");
+    assert_eq!(mask_names(0xd, EVENTS), "syscall,interrupt,bit3");
+    assert_eq!(mask_names(0x6, FEATURES), "notify,bit2");
+    // Every line of the contract's example that has a mask is exactly
+    // what field() writes.
+    for line in NOTIFY.lines() {
+        let (key, value) = line.split_once(": ").unwrap();
+        let names = match key {
+            "configured" | "active_mask" => FEATURES,
+            "quiesce_mask" | "oneshot_mask" => QUIESCE,
+            "inherit_mask" => INHERIT,
+            "notify_mask" => EVENTS,
+            _ => continue,
+        };
+        let hex = value.split(' ').next().unwrap().trim_start_matches("0x");
+        let v = u64::from_str_radix(hex, 16).unwrap();
+        assert_eq!(field(key, v, names), line);
+    }
+}
+
+#[test]
+fn event_list() {
+    use NameList::{All, Mask};
+    assert_eq!(parse_event_list("syscall"), Ok(Mask(1)));
+    assert_eq!(parse_event_list("exception"), Ok(Mask(2)));
+    assert_eq!(parse_event_list("interrupt"), Ok(Mask(4)));
+    assert_eq!(parse_event_list("interrupt,syscall"), Ok(Mask(5)));
+    assert_eq!(parse_event_list("syscall,exception,interrupt"), Ok(Mask(7)));
+    assert_eq!(parse_event_list("all"), Ok(All));
+    for bad in [
+        "",
+        ",",
+        "syscall,",
+        "syscall,syscall",
+        "all,syscall",
+        "Syscall",
+        "syscalls",
+        "irq",
+        "quiesce",
+        "notify",
+        " syscall",
+    ] {
+        assert!(parse_event_list(bad).is_err(), "{bad:?}");
+    }
+    assert_eq!(
+        parse_event_list("exception,exception"),
+        Err("notify event 'exception' listed twice".to_string())
+    );
+}
+
+#[test]
 fn quiesce_list() {
-    use QuiesceList::{All, Mask};
+    use NameList::{All, Mask};
     assert_eq!(parse_quiesce_list("vmstat_sync"), Ok(Mask(1)));
     assert_eq!(parse_quiesce_list("lru_drain"), Ok(Mask(2)));
     assert_eq!(parse_quiesce_list("vmstat_sync,lru_drain"), Ok(Mask(3)));

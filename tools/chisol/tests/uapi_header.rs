@@ -118,10 +118,14 @@ fn every_constant_matches_the_header() {
         ("I_CFG_FEAT", I_CFG_FEAT),
         ("I_CFG_INHERIT", I_CFG_INHERIT),
         ("ISOL_F_QUIESCE", ISOL_F_QUIESCE),
+        ("ISOL_F_NOTIFY", ISOL_F_NOTIFY),
         ("ISOL_F_QUIESCE_VMSTATS", ISOL_F_QUIESCE_VMSTATS),
         ("ISOL_F_QUIESCE_LRU", ISOL_F_QUIESCE_LRU),
         ("ISOL_INHERIT_CONF", ISOL_INHERIT_CONF as u64),
         ("ISOL_INHERIT_ACTIVE", ISOL_INHERIT_ACTIVE as u64),
+        ("ISOL_NOTIFY_SYSCALL", ISOL_NOTIFY_SYSCALL),
+        ("ISOL_NOTIFY_EXCEPTION", ISOL_NOTIFY_EXCEPTION),
+        ("ISOL_NOTIFY_INTERRUPT", ISOL_NOTIFY_INTERRUPT),
     ]
     .into_iter()
     .map(|(n, v)| (n.to_string(), v))
@@ -189,6 +193,30 @@ fn every_structure_matches_the_header() {
                 size_of::<TaskIsolActivateControl>(),
             ),
         ),
+        (
+            "task_isol_notify_extensions",
+            (
+                vec![
+                    fld!(TaskIsolNotifyExtensions, flags),
+                    fld!(TaskIsolNotifyExtensions, supported_events),
+                    fld!(TaskIsolNotifyExtensions, pad),
+                ],
+                size_of::<TaskIsolNotifyExtensions>(),
+            ),
+        ),
+        (
+            "task_isol_notify_control",
+            (
+                vec![
+                    fld!(TaskIsolNotifyControl, flags),
+                    fld!(TaskIsolNotifyControl, event_mask),
+                    fld!(TaskIsolNotifyControl, signo),
+                    fld!(TaskIsolNotifyControl, pad0),
+                    fld!(TaskIsolNotifyControl, pad),
+                ],
+                size_of::<TaskIsolNotifyControl>(),
+            ),
+        ),
     ]
     .into_iter()
     .map(|(n, l)| (n.to_string(), l))
@@ -202,6 +230,8 @@ fn contract_sizes() {
     assert_eq!(size_of::<TaskIsolQuiesceControl>(), 64);
     assert_eq!(size_of::<TaskIsolInheritControl>(), 8);
     assert_eq!(size_of::<TaskIsolActivateControl>(), 64);
+    assert_eq!(size_of::<TaskIsolNotifyExtensions>(), 64);
+    assert_eq!(size_of::<TaskIsolNotifyControl>(), 64);
 }
 
 #[test]
