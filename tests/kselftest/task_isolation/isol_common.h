@@ -40,40 +40,139 @@ static inline int slurp(const char *path, char *buf, size_t size)
 	return 0;
 }
 
-/* Everything the contract keeps per task. */
+/* ISOL_F_NOTIFY (SPEC section 7), for headers that predate it. */
+#ifndef ISOL_F_NOTIFY
+#define ISOL_F_NOTIFY		(1ULL << 1)
+#define ISOL_NOTIFY_SYSCALL	(1ULL << 0)
+#define ISOL_NOTIFY_EXCEPTION	(1ULL << 1)
+#define ISOL_NOTIFY_INTERRUPT	(1ULL << 2)
+struct task_isol_notify_extensions { __u64 flags; __u64 supported_events; __u64 pad[6]; };
+struct task_isol_notify_control {
+	__u64 flags; __u64 event_mask; __u32 signo; __u32 pad0; __u64 pad[5];
+};
+#endif
+
+/* Every feature and every notify event of the contract. */
+#define ISOL_FEATURES		(ISOL_F_QUIESCE | ISOL_F_NOTIFY)
+#define ISOL_NOTIFY_EVENTS \
+	(ISOL_NOTIFY_SYSCALL | ISOL_NOTIFY_EXCEPTION | ISOL_NOTIFY_INTERRUPT)
+/* The highest valid signo: the kernel's _NSIG (64 on x86-64). */
+#define ISOL_SIGNO_MAX		64
+
+/* Everything the contract keeps per task (the break counters aside). */
 struct isol_state {
 	__u64 configured;
 	__u64 quiesce_mask;
 	__u8 inherit_mask;
 	__u64 active;
 	__u64 oneshot;		/* only /proc/thread-self/task_isolation shows it */
+	__u64 notify_mask;	/* ISOL_F_NOTIFY's event_mask */
+	__u32 notify_signo;
 };
 
-/* The five masks of a /proc/<pid>/task_isolation text; 0 or -1. */
-static inline int isol_parse_status(const char *buf, unsigned long long v[5])
+/* last_break of /proc/<pid>/task_isolation */
+enum { ISOL_LAST_NONE, ISOL_LAST_SYSCALL, ISOL_LAST_EXCEPTION, ISOL_LAST_INTERRUPT };
+
+/* A /proc/<pid>/task_isolation text, parsed. */
+struct isol_proc_status {
+	unsigned long long configured, quiesce_mask, active, oneshot, inherit;
+	unsigned long long notify_mask, notify_signo;
+	unsigned long long breaks[3];	/* syscall, exception, interrupt */
+	int last_break;			/* ISOL_LAST_* */
+};
+
+/*
+ * Parses the whole text of a /proc/<pid>/task_isolation file: exactly
+ * these lines in this order, nothing after them. Masks are "0x<hex>"
+ * (with their names after a space when nonzero, not checked here: isol_proc
+ * checks the exact text), the others decimal. 0 or -1.
+ */
+static inline int isol_parse_proc(const char *buf, struct isol_proc_status *st)
 {
-	static const char *const keys[5] = {
+	static const char *const keys[] = {
 		"configured: ", "quiesce_mask: ", "active_mask: ", "oneshot_mask: ",
-		"inherit_mask: ",
+		"inherit_mask: ", "notify_mask: ", "notify_signo: ", "breaks_syscall: ",
+		"breaks_exception: ", "breaks_interrupt: ", "last_break: ",
+	};
+	static const char *const last[] = { "none", "syscall", "exception", "interrupt" };
+	unsigned long long *v[] = {
+		&st->configured, &st->quiesce_mask, &st->active, &st->oneshot, &st->inherit,
+		&st->notify_mask, &st->notify_signo, &st->breaks[0], &st->breaks[1],
+		&st->breaks[2],
 	};
 	const char *p = buf;
 	char *end;
-	int i;
+	unsigned int i;
 
-	for (i = 0; i < 5; i++) {
+	memset(st, 0, sizeof(*st));
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		size_t len = strlen(keys[i]);
+		const char *val = p + len;
 
 		if (strncmp(p, keys[i], len))
 			return -1;
-		v[i] = strtoull(p + len, &end, 16);
-		if (end == p + len)
-			return -1;
-		p = strchr(end, '\n');
+		if (i < 6) {		/* a mask */
+			if (strncmp(val, "0x", 2))
+				return -1;
+			*v[i] = strtoull(val + 2, &end, 16);
+			if (end == val + 2 || (*end != '\n' && *end != ' '))
+				return -1;
+		} else if (i < 10) {	/* decimal */
+			if (*val < '0' || *val > '9')
+				return -1;
+			*v[i] = strtoull(val, &end, 10);
+			if (*end != '\n')
+				return -1;
+		} else {
+			unsigned int k;
+
+			for (k = 0; k < 4; k++) {
+				size_t n = strlen(last[k]);
+
+				if (!strncmp(val, last[k], n) && val[n] == '\n')
+					break;
+			}
+			if (k == 4)
+				return -1;
+			st->last_break = k;
+		}
+		p = strchr(val, '\n');
 		if (!p)
 			return -1;
 		p++;
 	}
 	return *p ? -1 : 0;
+}
+
+/* The five masks of a /proc/<pid>/task_isolation text; 0 or -1. */
+static inline int isol_parse_status(const char *buf, unsigned long long v[5])
+{
+	struct isol_proc_status st;
+
+	if (isol_parse_proc(buf, &st))
+		return -1;
+	v[0] = st.configured;
+	v[1] = st.quiesce_mask;
+	v[2] = st.active;
+	v[3] = st.oneshot;
+	v[4] = st.inherit;
+	return 0;
+}
+
+/* Reads and parses /proc/<pid>/task_isolation (@pid 0: thread-self); 0 or -errno. */
+static inline int isol_read_proc(pid_t pid, struct isol_proc_status *st)
+{
+	char path[64], buf[1024];
+	int r;
+
+	if (pid)
+		snprintf(path, sizeof(path), "/proc/%d/task_isolation", (int)pid);
+	else
+		snprintf(path, sizeof(path), "/proc/thread-self/task_isolation");
+	r = slurp(path, buf, sizeof(buf));
+	if (r)
+		return r;
+	return isol_parse_proc(buf, st) ? -EPROTO : 0;
 }
 
 static inline int isol_prctl(int op, unsigned long a2, unsigned long a3,
@@ -90,26 +189,30 @@ static inline int isol_prctl(int op, unsigned long a2, unsigned long a3,
 static inline int isol_get_state(struct isol_state *s)
 {
 	struct task_isol_quiesce_control qc;
+	struct task_isol_notify_control nc;
 	struct task_isol_inherit_control ic;
-	unsigned long long v[5];
-	char buf[512];
+	struct isol_proc_status st;
 	int r;
 
 	memset(s, 0, sizeof(*s));
 	if (prctl(PR_ISOL_CFG_GET, I_CFG_FEAT, 0, &s->configured, 0) ||
 	    prctl(PR_ISOL_CFG_GET, I_CFG_FEAT, ISOL_F_QUIESCE, &qc, 0) ||
+	    prctl(PR_ISOL_CFG_GET, I_CFG_FEAT, ISOL_F_NOTIFY, &nc, 0) ||
 	    prctl(PR_ISOL_CFG_GET, I_CFG_INHERIT, 0, &ic, 0) ||
 	    prctl(PR_ISOL_ACTIVATE_GET, &s->active, 0, 0, 0))
 		return -errno;
 	s->quiesce_mask = qc.quiesce_mask;
 	s->inherit_mask = ic.inherit_mask;
-	r = slurp("/proc/thread-self/task_isolation", buf, sizeof(buf));
+	s->notify_mask = nc.event_mask;
+	s->notify_signo = nc.signo;
+	r = isol_read_proc(0, &st);
 	if (r)
 		return r;
-	if (isol_parse_status(buf, v) || v[0] != s->configured ||
-	    v[1] != s->quiesce_mask || v[2] != s->active || v[4] != s->inherit_mask)
+	if (st.configured != s->configured || st.quiesce_mask != s->quiesce_mask ||
+	    st.active != s->active || st.inherit != s->inherit_mask ||
+	    st.notify_mask != s->notify_mask || st.notify_signo != s->notify_signo)
 		return -EPROTO;
-	s->oneshot = v[3];
+	s->oneshot = st.oneshot;
 	return 0;
 }
 
@@ -119,7 +222,8 @@ static inline int isol_state_eq(const struct isol_state *a,
 	return a->configured == b->configured &&
 	       a->quiesce_mask == b->quiesce_mask &&
 	       a->inherit_mask == b->inherit_mask && a->active == b->active &&
-	       a->oneshot == b->oneshot;
+	       a->oneshot == b->oneshot && a->notify_mask == b->notify_mask &&
+	       a->notify_signo == b->notify_signo;
 }
 
 /* The quiesce bits this kernel supports (PR_ISOL_FEAT_GET), 0 on error. */
@@ -144,6 +248,14 @@ static inline int isol_set_inherit(__u8 mask)
 	struct task_isol_inherit_control ic = { .inherit_mask = mask };
 
 	return prctl(PR_ISOL_CFG_SET, I_CFG_INHERIT, 0, &ic, 0);
+}
+
+/* CFG_SET of ISOL_F_NOTIFY: @events (ISOL_NOTIFY_*) and @signo. */
+static inline int isol_cfg_notify(__u64 events, __u32 signo)
+{
+	struct task_isol_notify_control nc = { .event_mask = events, .signo = signo };
+
+	return prctl(PR_ISOL_CFG_SET, I_CFG_FEAT, ISOL_F_NOTIFY, &nc, 0);
 }
 
 static inline int isol_activate(__u64 mask)

@@ -5,13 +5,15 @@
  * /proc/thread-self/fail-nth makes the N-th slab allocation of the calling
  * thread fail.
  *
- *  - PR_ISOL_CFG_SET's only allocation fails: ENOMEM, and no state.
+ *  - PR_ISOL_CFG_SET's only allocation fails: ENOMEM, and no state; the
+ *    first CFG_SET of either feature (quiesce, notify) allocates it.
  *  - fork() of a task with inherited state, failing at each of its
  *    allocations in turn: every failure unwinds without touching the
  *    parent's state, and the first fork that does not consume the fault
  *    gives a child with the inherited state.
  */
 #include "isol_common.h"
+#include <signal.h>
 #include <sys/wait.h>
 #include "../kselftest_harness.h"
 
@@ -98,6 +100,30 @@ TEST_F(fault, cfg_set_enomem_changes_nothing)
 	EXPECT_EQ(ISOL_F_QUIESCE_VMSTATS, s.quiesce_mask);
 }
 
+/* ISOL_F_NOTIFY's CFG_SET allocates the state just the same. */
+TEST_F(fault, cfg_set_notify_enomem_changes_nothing)
+{
+	struct isol_state s;
+	int ret, err;
+
+	ASSERT_EQ(0, arm(self->nth, 1));
+	ret = isol_cfg_notify(ISOL_NOTIFY_EXCEPTION, SIGUSR1);
+	err = errno;
+	EXPECT_EQ(0, disarm(self->nth));
+	EXPECT_EQ(-1, ret);
+	EXPECT_EQ(ENOMEM, err);
+	ASSERT_EQ(0, isol_get_state(&s));
+	EXPECT_EQ(0, s.configured | s.quiesce_mask | s.inherit_mask | s.active |
+		     s.notify_mask | s.notify_signo);
+
+	/* Without the fault it works. */
+	ASSERT_EQ(0, isol_cfg_notify(ISOL_NOTIFY_EXCEPTION, SIGUSR1));
+	ASSERT_EQ(0, isol_get_state(&s));
+	EXPECT_EQ(ISOL_F_NOTIFY, s.configured);
+	EXPECT_EQ(ISOL_NOTIFY_EXCEPTION, s.notify_mask);
+	EXPECT_EQ(SIGUSR1, s.notify_signo);
+}
+
 /* Once a task has state, reconfiguring it allocates nothing. */
 TEST_F(fault, reconfiguring_does_not_allocate)
 {
@@ -109,20 +135,35 @@ TEST_F(fault, reconfiguring_does_not_allocate)
 	EXPECT_EQ(1, disarm(self->nth));
 }
 
-TEST_F(fault, fork_fails_cleanly_at_every_allocation)
+/* ... nor configuring, activating and deactivating notify (signo 0). */
+TEST_F(fault, reconfiguring_notify_does_not_allocate)
+{
+	ASSERT_EQ(0, isol_set_quiesce(ISOL_F_QUIESCE_VMSTATS));
+	ASSERT_EQ(0, arm(self->nth, 1));
+	EXPECT_EQ(0, isol_cfg_notify(ISOL_NOTIFY_EXCEPTION, 0));
+	EXPECT_EQ(0, isol_cfg_notify(ISOL_NOTIFY_EXCEPTION | ISOL_NOTIFY_INTERRUPT, 0));
+	EXPECT_EQ(0, isol_activate(ISOL_F_QUIESCE | ISOL_F_NOTIFY));
+	EXPECT_EQ(0, isol_activate(0));
+	EXPECT_EQ(0, isol_cfg_notify(0, 0));
+	EXPECT_EQ(1, disarm(self->nth));
+}
+
+/*
+ * fork() of a task with inherited active state, failing at its n-th
+ * allocation for n = 1, 2, ...: ENOMEM and the parent's state unchanged,
+ * or a child with the inherited state.
+ */
+static void fork_at_every_allocation(struct __test_metadata *_metadata, int nth)
 {
 	struct isol_state before, now;
 	int n, err, failed = 0, status;
 	long left = 0;
 	pid_t pid;
 
-	ASSERT_EQ(0, isol_set_quiesce(ISOL_F_QUIESCE_VMSTATS));
-	ASSERT_EQ(0, isol_set_inherit(ISOL_INHERIT_CONF | ISOL_INHERIT_ACTIVE));
-	ASSERT_EQ(0, isol_activate(ISOL_F_QUIESCE));
 	ASSERT_EQ(0, isol_get_state(&before));
 
 	for (n = 1; n < 1000; n++) {
-		ASSERT_EQ(0, arm(self->nth, n));
+		ASSERT_EQ(0, arm(nth, n));
 		pid = fork();
 		err = errno;
 		if (!pid) {
@@ -130,7 +171,7 @@ TEST_F(fault, fork_fails_cleanly_at_every_allocation)
 
 			_exit(isol_get_state(&s) || !isol_state_eq(&before, &s));
 		}
-		left = disarm(self->nth);
+		left = disarm(nth);
 		if (pid < 0) {
 			failed++;
 			ASSERT_EQ(ENOMEM, err) {
@@ -149,6 +190,24 @@ TEST_F(fault, fork_fails_cleanly_at_every_allocation)
 	TH_LOG("fork made %d slab allocations, %d of whose failures failed fork", n - 1, failed);
 	EXPECT_GT(left, 0);
 	EXPECT_GT(failed, 0);
+}
+
+TEST_F(fault, fork_fails_cleanly_at_every_allocation)
+{
+	ASSERT_EQ(0, isol_set_quiesce(ISOL_F_QUIESCE_VMSTATS));
+	ASSERT_EQ(0, isol_set_inherit(ISOL_INHERIT_CONF | ISOL_INHERIT_ACTIVE));
+	ASSERT_EQ(0, isol_activate(ISOL_F_QUIESCE));
+	fork_at_every_allocation(_metadata, self->nth);
+}
+
+/* The same with notify active too (count only: signo 0), every event. */
+TEST_F(fault, fork_with_notify_fails_cleanly_at_every_allocation)
+{
+	ASSERT_EQ(0, isol_set_quiesce(ISOL_F_QUIESCE_VMSTATS));
+	ASSERT_EQ(0, isol_cfg_notify(ISOL_NOTIFY_EVENTS, 0));
+	ASSERT_EQ(0, isol_set_inherit(ISOL_INHERIT_CONF | ISOL_INHERIT_ACTIVE));
+	ASSERT_EQ(0, isol_activate(ISOL_F_QUIESCE | ISOL_F_NOTIFY));
+	fork_at_every_allocation(_metadata, self->nth);
 }
 
 TEST_HARNESS_MAIN

@@ -11,8 +11,14 @@
  * inherited active state, and threads are moved between CPUs (by
  * themselves and by the forker).
  *
+ * Both features are in it: ISOL_F_QUIESCE and ISOL_F_NOTIFY (SPEC section
+ * 7: event mask, signal number, EBUSY, activation alone or with quiescing).
+ * The signal numbers the fuzzer stores are ignored by the process, so
+ * that the breaks of a thread with notify active (each of its system
+ * calls, with the syscall event) cost it nothing.
+ *
  * Every call is predicted by a user-space model of the contract (SPEC
- * sections 3 and 4, written in C below): return value, errno, the exact
+ * sections 3, 4 and 7, written in C below): return value, errno, the exact
  * bytes a GET writes (the buffers are prefilled, so a kernel byte that
  * leaks shows), that a failed or successful GET writes nothing outside its
  * structure, and the state afterwards. The model also checks that each
@@ -26,6 +32,9 @@
  * faults for a valid selector, which gives the size to access. A GET that
  * fails with EFAULT may have written part of its value; one that fails
  * otherwise has written nothing.
+ *
+ * The fuzz_negative tests run the fuzzer with one rule of the model made
+ * wrong on purpose, and pass when it fails: the fuzzer can see each rule.
  *
  * Configuration, from arguments (before the harness's own) or environment:
  *   --seed=N     ISOL_FUZZ_SEED     default: from the clock, printed
@@ -51,6 +60,10 @@
 #define QV	ISOL_F_QUIESCE_VMSTATS
 #define QL	ISOL_F_QUIESCE_LRU
 #define QALL	(QV | QL)	/* every quiesce bit the kernel supports */
+#define N	ISOL_F_NOTIFY
+#define FALL	(Q | N)		/* every feature */
+#define NALL	ISOL_NOTIFY_EVENTS	/* every notify event */
+#define SIGMAX	ISOL_SIGNO_MAX	/* the highest valid signo */
 #define IC	ISOL_INHERIT_CONF
 #define IA	ISOL_INHERIT_ACTIVE
 
@@ -96,11 +109,27 @@ struct model {
 	uint64_t active;
 	uint64_t oneshot;
 	uint8_t inherit;
+	uint64_t events;	/* notify event_mask; nonzero: ISOL_F_NOTIFY configured */
+	uint32_t signo;		/* notify signo */
 };
+
+/*
+ * A deliberately wrong rule, for the negative tests (fuzz_negative): the
+ * fuzzer must find the difference from the kernel. 0: the contract.
+ */
+enum model_bug {
+	BUG_NONE,
+	BUG_QUIESCE_NO_EBUSY,	/* quiesce_mask 0 while active is accepted */
+	BUG_SIGNO_65,		/* signo SIGRTMAX + 1 is valid */
+	BUG_NOTIFY_NO_EBUSY,	/* event_mask 0 while notify is active is accepted */
+	BUG_SIGNO_WITHOUT_EVENTS, /* signo with event_mask 0 is accepted */
+	BUG_NOTIFY_ONESHOT,	/* a one-shot mask with notify alone is accepted */
+};
+static enum model_bug model_bug;
 
 static uint64_t m_configured(const struct model *m)
 {
-	return m->quiesce ? Q : 0;
+	return (m->quiesce ? Q : 0) | (m->events ? N : 0);
 }
 
 /* The state a child starts with (fork, vfork, clone, threads). */
@@ -114,13 +143,16 @@ static struct model m_inherited(const struct model *m)
 		return *m;
 	c.quiesce = m->quiesce;
 	c.inherit = m->inherit;
+	c.events = m->events;
+	c.signo = m->signo;
 	return c;
 }
 
 static bool m_eq(const struct model *a, const struct model *b)
 {
 	return a->quiesce == b->quiesce && a->active == b->active &&
-	       a->oneshot == b->oneshot && a->inherit == b->inherit;
+	       a->oneshot == b->oneshot && a->inherit == b->inherit &&
+	       a->events == b->events && a->signo == b->signo;
 }
 
 /* ---- Memory: an arena of pages with known protections ---- */
@@ -358,7 +390,10 @@ static void predict(const struct model *m, const struct call *c,
 		struct task_isol_quiesce_extensions ext = {
 			.supported_quiesce_bits = QALL,
 		};
-		uint64_t feat = Q;
+		struct task_isol_notify_extensions next = {
+			.supported_events = NALL,
+		};
+		uint64_t feat = FALL;
 
 		pred_watch(p, a3, sizeof(ext));
 		if (a4 || a5)
@@ -367,6 +402,8 @@ static void predict(const struct model *m, const struct call *c,
 			pred_get(p, a, a3, &feat, sizeof(feat));
 		else if (a2 == Q)
 			pred_get(p, a, a3, &ext, sizeof(ext));
+		else if (a2 == N)
+			pred_get(p, a, a3, &next, sizeof(next));
 		else
 			fault(p, EINVAL);
 		return;
@@ -374,6 +411,9 @@ static void predict(const struct model *m, const struct call *c,
 	case PR_ISOL_CFG_GET: {
 		struct task_isol_quiesce_control qc = { .quiesce_mask = m->quiesce };
 		struct task_isol_inherit_control ic = { .inherit_mask = m->inherit };
+		struct task_isol_notify_control nc = {
+			.event_mask = m->events, .signo = m->signo,
+		};
 		uint64_t conf = m_configured(m);
 
 		pred_watch(p, a4, sizeof(qc));
@@ -383,6 +423,8 @@ static void predict(const struct model *m, const struct call *c,
 			pred_get(p, a, a4, &conf, sizeof(conf));
 		else if (a2 == I_CFG_FEAT && a3 == Q)
 			pred_get(p, a, a4, &qc, sizeof(qc));
+		else if (a2 == I_CFG_FEAT && a3 == N)
+			pred_get(p, a, a4, &nc, sizeof(nc));
 		else if (a2 == I_CFG_INHERIT && a3 == 0)
 			pred_get(p, a, a4, &ic, sizeof(ic));
 		else
@@ -402,9 +444,29 @@ static void predict(const struct model *m, const struct call *c,
 				fault(p, EINVAL);
 			if (qc.quiesce_mask & ~QALL)
 				fault(p, EINVAL);
-			if (!qc.quiesce_mask && (m->active & Q))
+			if (!qc.quiesce_mask && (m->active & Q) && model_bug != BUG_QUIESCE_NO_EBUSY)
 				fault(p, EBUSY);
 			p->next.quiesce = qc.quiesce_mask;
+			return;
+		}
+		if (a2 == I_CFG_FEAT && a3 == N) {
+			struct task_isol_notify_control nc;
+
+			if (!accessible(a, a4, sizeof(nc), false))
+				return fault(p, EFAULT);
+			memcpy(&nc, (void *)(uintptr_t)a4, sizeof(nc));
+			if (nc.flags || nc.pad0 || !all_zero(nc.pad, sizeof(nc.pad)))
+				fault(p, EINVAL);
+			if (nc.event_mask & ~NALL)
+				fault(p, EINVAL);
+			if (nc.signo > (model_bug == BUG_SIGNO_65 ? SIGMAX + 1 : SIGMAX))
+				fault(p, EINVAL);
+			if (nc.signo && !nc.event_mask && model_bug != BUG_SIGNO_WITHOUT_EVENTS)
+				fault(p, EINVAL);
+			if (!nc.event_mask && (m->active & N) && model_bug != BUG_NOTIFY_NO_EBUSY)
+				fault(p, EBUSY);
+			p->next.events = nc.event_mask;
+			p->next.signo = nc.signo;
 			return;
 		}
 		if (a2 == I_CFG_INHERIT && a3 == 0) {
@@ -447,7 +509,7 @@ static void predict(const struct model *m, const struct call *c,
 		} else if (a3) {
 			fault(p, EFAULT);
 		}
-		if (mask_read && (mask & ~Q))
+		if (mask_read && (mask & ~FALL))
 			fault(p, EINVAL);
 		if (mask_read && (mask & ~m_configured(m)))
 			fault(p, EINVAL);
@@ -457,7 +519,8 @@ static void predict(const struct model *m, const struct call *c,
 			if (ac.flags || !all_zero(ac.pad, sizeof(ac.pad)))
 				fault(p, EINVAL);
 			/* A zero one-shot mask is "no one-shot", with any mask. */
-			if (os && mask_read && !(mask & Q))
+			if (os && mask_read && !(mask & Q) &&
+			    !(model_bug == BUG_NOTIFY_ONESHOT && (mask & N)))
 				fault(p, EINVAL);
 			if ((os & ~QALL) || (os & ~m->quiesce))
 				fault(p, EINVAL);
@@ -548,6 +611,64 @@ static void gen_quiesce_control(uint64_t *rs, const struct arena *a, uint64_t p)
 	fill_user(a, p, &qc, sizeof(qc));
 }
 
+/*
+ * Signal numbers the fuzzer stores. The valid ones are ignored by the
+ * test process (fuzz_ignore_signals()), so that the breaks of a task
+ * with notify active cost it nothing; SIGKILL and SIGSTOP, which cannot
+ * be ignored, only ever come with event mask 0 (EINVAL whatever the
+ * state, which makes them as good a test of the signo rule).
+ */
+static const uint32_t safe_signos[] = { SIGUSR1, SIGUSR2, 34, 40, 50, 63, SIGMAX };
+static const uint32_t bad_signos[] = {
+	SIGMAX + 1, SIGMAX + 2, 128, 255, 0x10000, 0x7fffffff, 0x80000000, 0xffffffff,
+};
+
+static uint32_t gen_signo(uint64_t *rs)
+{
+	switch (rnd(rs, 10)) {
+	case 0: case 1: case 2:
+		return safe_signos[rnd(rs, ARRAY_SIZE(safe_signos))];
+	case 3:
+		return bad_signos[rnd(rs, ARRAY_SIZE(bad_signos))];
+	default:
+		return 0;
+	}
+}
+
+static void fuzz_ignore_signals(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(safe_signos); i++)
+		signal(safe_signos[i], SIG_IGN);
+}
+
+/* A valid nonzero event mask. */
+static uint64_t good_events(uint64_t *rs)
+{
+	return 1 + rnd(rs, NALL);
+}
+
+static void gen_notify_control(uint64_t *rs, const struct arena *a, uint64_t p)
+{
+	struct task_isol_notify_control nc = { 0 };
+
+	nc.event_mask = mask_value(rs, good_events(rs));
+	nc.signo = gen_signo(rs);
+	/* Often enough: a valid signo without events, SIGKILL and SIGSTOP. */
+	if (chance(rs, 3)) {
+		nc.event_mask = 0;
+		nc.signo = chance(rs, 50) ? safe_signos[rnd(rs, ARRAY_SIZE(safe_signos))] :
+			   chance(rs, 50) ? SIGKILL : SIGSTOP;
+	}
+	if (chance(rs, 3))
+		nc.flags = 1ULL << rnd(rs, 64);
+	if (chance(rs, 3))
+		nc.pad0 = 1U << rnd(rs, 32);
+	dirty_reserved(rs, &nc, offsetof(struct task_isol_notify_control, pad), sizeof(nc.pad));
+	fill_user(a, p, &nc, sizeof(nc));
+}
+
 static void gen_inherit_control(uint64_t *rs, const struct arena *a, uint64_t p)
 {
 	static const uint8_t good[] = { 0, IC, IC | IA };
@@ -619,7 +740,7 @@ static void gen_call(uint64_t *rs, const struct arena *a, struct call *c)
 
 	switch (op) {
 	case PR_ISOL_FEAT_GET:
-		c->a[1] = selector(rs, chance(rs, 50) ? 0 : Q);
+		c->a[1] = selector(rs, chance(rs, 34) ? 0 : chance(rs, 50) ? Q : N);
 		c->a[2] = pick_pointer(rs, a, 64, 12);
 		c->a[3] = zero_arg(rs);
 		c->a[4] = zero_arg(rs);
@@ -627,14 +748,18 @@ static void gen_call(uint64_t *rs, const struct arena *a, struct call *c)
 	case PR_ISOL_CFG_GET:
 	case PR_ISOL_CFG_SET: {
 		bool inh = chance(rs, 40);
+		uint64_t feat = chance(rs, 50) ? Q : N;
 
 		c->a[1] = selector(rs, inh ? I_CFG_INHERIT : I_CFG_FEAT);
-		c->a[2] = selector(rs, inh ? 0 : (op == PR_ISOL_CFG_SET || chance(rs, 50)) ? Q : 0);
+		c->a[2] = selector(rs, inh ? 0 : (op == PR_ISOL_CFG_SET || chance(rs, 67)) ? feat : 0);
 		c->a[3] = pick_pointer(rs, a, 64, 12);
 		c->a[4] = zero_arg(rs);
+		/* The structure of the feature asked for, mostly. */
 		if (op == PR_ISOL_CFG_SET) {
 			if (inh)
 				gen_inherit_control(rs, a, c->a[3]);
+			else if (c->a[2] == N || (c->a[2] != Q && chance(rs, 50)))
+				gen_notify_control(rs, a, c->a[3]);
 			else
 				gen_quiesce_control(rs, a, c->a[3]);
 		}
@@ -647,7 +772,7 @@ static void gen_call(uint64_t *rs, const struct arena *a, struct call *c)
 		c->a[4] = zero_arg(rs);
 		break;
 	case PR_ISOL_ACTIVATE_SET: {
-		uint64_t mask = mask_value(rs, Q);
+		uint64_t mask = mask_value(rs, 1 + rnd(rs, FALL));
 
 		c->a[1] = pick_pointer(rs, a, 8, 10);
 		fill_user(a, c->a[1], &mask, sizeof(mask));
@@ -729,9 +854,9 @@ static void describe(char *buf, size_t size, const char *what, long n,
 	snprintf(buf, size,
 		 "%s at call %ld: prctl(%s=%#" PRIx64 ", %#" PRIx64 ", %#" PRIx64
 		 ", %#" PRIx64 ", %#" PRIx64 ") in state q=%#" PRIx64 " act=%#" PRIx64
-		 " os=%#" PRIx64 " inh=%#x: expected %s, got %ld/%s",
+		 " os=%#" PRIx64 " inh=%#x ev=%#" PRIx64 " sig=%u: expected %s, got %ld/%s",
 		 what, n, op_name(c->a[0]), c->a[0], c->a[1], c->a[2], c->a[3], c->a[4],
-		 m->quiesce, m->active, m->oneshot, m->inherit,
+		 m->quiesce, m->active, m->oneshot, m->inherit, m->events, m->signo,
 		 p->errs ? errs_name(p->errs) : "0", ret, ret ? strerror(err) : "-");
 }
 
@@ -798,25 +923,30 @@ static int fuzz_one(uint64_t *rs, const struct arena *a, struct model *m, long n
 static int read_state(struct model *out, bool with_proc, long *calls)
 {
 	struct task_isol_quiesce_control qc;
+	struct task_isol_notify_control nc;
 	struct task_isol_inherit_control ic;
-	unsigned long long v[5];
-	char buf[512];
+	struct isol_proc_status st;
+	char buf[1024];
 	uint64_t conf;
 	ssize_t n;
 	int fd;
 
 	memset(out, 0, sizeof(*out));
-	*calls += 4;
+	*calls += 5;
 	if (syscall(SYS_prctl, PR_ISOL_CFG_GET, I_CFG_FEAT, 0, &conf, 0) ||
 	    syscall(SYS_prctl, PR_ISOL_CFG_GET, I_CFG_FEAT, Q, &qc, 0) ||
+	    syscall(SYS_prctl, PR_ISOL_CFG_GET, I_CFG_FEAT, N, &nc, 0) ||
 	    syscall(SYS_prctl, PR_ISOL_CFG_GET, I_CFG_INHERIT, 0, &ic, 0) ||
 	    syscall(SYS_prctl, PR_ISOL_ACTIVATE_GET, &out->active, 0, 0, 0))
 		return -1;
 	out->quiesce = qc.quiesce_mask;
 	out->inherit = ic.inherit_mask;
+	out->events = nc.event_mask;
+	out->signo = nc.signo;
 	out->oneshot = ~0ULL;	/* only /proc shows it */
-	if (conf != (qc.quiesce_mask ? Q : 0) || qc.flags || !all_zero(qc.pad, sizeof(qc.pad)) ||
-	    !all_zero(ic.pad, sizeof(ic.pad)))
+	if (conf != ((qc.quiesce_mask ? Q : 0) | (nc.event_mask ? N : 0)) || qc.flags ||
+	    !all_zero(qc.pad, sizeof(qc.pad)) || !all_zero(ic.pad, sizeof(ic.pad)) ||
+	    nc.flags || nc.pad0 || !all_zero(nc.pad, sizeof(nc.pad)))
 		return -2;
 	if (!with_proc)
 		return 0;
@@ -828,11 +958,13 @@ static int read_state(struct model *out, bool with_proc, long *calls)
 	if (n <= 0)
 		return -3;
 	buf[n] = 0;
-	if (isol_parse_status(buf, v))
+	if (isol_parse_proc(buf, &st))
 		return -4;
-	if (v[0] != conf || v[1] != out->quiesce || v[2] != out->active || v[4] != out->inherit)
+	if (st.configured != conf || st.quiesce_mask != out->quiesce || st.active != out->active ||
+	    st.inherit != out->inherit || st.notify_mask != out->events ||
+	    st.notify_signo != out->signo)
 		return -5;
-	out->oneshot = v[3];
+	out->oneshot = st.oneshot;
 	return 0;
 }
 
@@ -851,9 +983,10 @@ static int check_state(const struct model *m, bool with_proc, long *calls,
 		return -1;
 	snprintf(fail, size,
 		 "%s after call %ld: state read %d: q=%#" PRIx64 " act=%#" PRIx64 " os=%#" PRIx64
-		 " inh=%#x, model q=%#" PRIx64 " act=%#" PRIx64 " os=%#" PRIx64 " inh=%#x",
-		 who, n, r, s.quiesce, s.active, s.oneshot, s.inherit,
-		 m->quiesce, m->active, m->oneshot, m->inherit);
+		 " inh=%#x ev=%#" PRIx64 " sig=%u, model q=%#" PRIx64 " act=%#" PRIx64
+		 " os=%#" PRIx64 " inh=%#x ev=%#" PRIx64 " sig=%u",
+		 who, n, r, s.quiesce, s.active, s.oneshot, s.inherit, s.events, s.signo,
+		 m->quiesce, m->active, m->oneshot, m->inherit, m->events, m->signo);
 	return -1;
 }
 
@@ -965,16 +1098,22 @@ static int forker_configure(struct worker *w)
 	struct model want = w->m;
 
 	want.quiesce = chance(&w->rs, 85) ? good_quiesce(&w->rs) : 0;
+	want.events = chance(&w->rs, 60) ? good_events(&w->rs) : 0;
+	want.signo = want.events && chance(&w->rs, 50) ?
+		     safe_signos[rnd(&w->rs, ARRAY_SIZE(safe_signos))] : 0;
 	want.inherit = inherit[rnd(&w->rs, 4)];
-	want.active = want.quiesce && chance(&w->rs, 75) ? Q : 0;
-	want.oneshot = want.active && chance(&w->rs, 30) ? some_of(&w->rs, want.quiesce) : 0;
+	want.active = chance(&w->rs, 75) ? m_configured(&want) & (1 + rnd(&w->rs, FALL)) : 0;
+	want.oneshot = (want.active & Q) && chance(&w->rs, 30) ?
+		       some_of(&w->rs, want.quiesce) : 0;
 	if (w->m.active && isol_activate(0))
 		return -1;
-	if (isol_set_quiesce(want.quiesce) || isol_set_inherit(want.inherit))
+	if (isol_set_quiesce(want.quiesce) || isol_cfg_notify(want.events, want.signo) ||
+	    isol_set_inherit(want.inherit))
 		return -1;
-	if (want.active && (want.oneshot ? isol_activate_oneshot(Q, want.oneshot) : isol_activate(Q)))
+	if (want.active && (want.oneshot ? isol_activate_oneshot(want.active, want.oneshot) :
+			    isol_activate(want.active)))
 		return -1;
-	w->checks += 4;
+	w->checks += 5;
 	w->m = want;
 	return 0;
 }
@@ -1002,8 +1141,9 @@ static void *forker_thread(void *arg)
 		if (r) {
 			snprintf(w->fail, sizeof(w->fail),
 				 "forker: child %ld failed with %d in state q=%#" PRIx64
-				 " act=%#" PRIx64 " os=%#" PRIx64 " inh=%#x",
-				 w->forks, r, w->m.quiesce, w->m.active, w->m.oneshot, w->m.inherit);
+				 " act=%#" PRIx64 " os=%#" PRIx64 " inh=%#x ev=%#" PRIx64 " sig=%u",
+				 w->forks, r, w->m.quiesce, w->m.active, w->m.oneshot, w->m.inherit,
+				 w->m.events, w->m.signo);
 			return NULL;
 		}
 		if (f->nfuzzers) {
@@ -1067,8 +1207,25 @@ TEST_F_TIMEOUT(fuzz, prctl_model, 3000)
 		if (CPU_ISSET(i, &set))
 			cpus_allowed[nr_cpus_allowed++] = i;
 
+	/* Stored signals cost nothing: see safe_signos. */
+	fuzz_ignore_signals();
 	/* The main thread's state, which every thread starts from. */
-	switch (rnd(&rs, 4)) {
+	switch (rnd(&rs, 6)) {
+	case 4:	/* inherit everything, both features active, every event, count only */
+		ASSERT_EQ(0, isol_set_quiesce(QV));
+		ASSERT_EQ(0, isol_cfg_notify(NALL, 0));
+		ASSERT_EQ(0, isol_set_inherit(IC | IA));
+		ASSERT_EQ(0, isol_activate_oneshot(Q | N, QV));
+		main_m = (struct model){ .quiesce = QV, .events = NALL, .inherit = IC | IA,
+					 .active = Q | N, .oneshot = QV };
+		break;
+	case 5:	/* inherit the configuration only: notify (a signal), active */
+		ASSERT_EQ(0, isol_cfg_notify(ISOL_NOTIFY_SYSCALL, SIGUSR2));
+		ASSERT_EQ(0, isol_set_inherit(IC));
+		ASSERT_EQ(0, isol_activate(N));
+		main_m = (struct model){ .events = ISOL_NOTIFY_SYSCALL, .signo = SIGUSR2,
+					 .inherit = IC, .active = N };
+		break;
 	case 0:	/* inherit everything, both bits active, lru_drain one-shot */
 		ASSERT_EQ(0, isol_set_quiesce(QALL));
 		ASSERT_EQ(0, isol_set_inherit(IC | IA));
@@ -1090,8 +1247,9 @@ TEST_F_TIMEOUT(fuzz, prctl_model, 3000)
 	default: /* nothing */
 		break;
 	}
-	TH_LOG("main thread: q=%#" PRIx64 " act=%#" PRIx64 " os=%#" PRIx64 " inh=%#x",
-	       main_m.quiesce, main_m.active, main_m.oneshot, main_m.inherit);
+	TH_LOG("main thread: q=%#" PRIx64 " act=%#" PRIx64 " os=%#" PRIx64 " inh=%#x ev=%#"
+	       PRIx64 " sig=%u", main_m.quiesce, main_m.active, main_m.oneshot, main_m.inherit,
+	       main_m.events, main_m.signo);
 
 	/* All arenas before any thread: nothing maps into their holes later. */
 	for (i = 0; i < opt_threads; i++) {
@@ -1155,6 +1313,77 @@ TEST_F_TIMEOUT(fuzz, prctl_model, 3000)
 	EXPECT_EQ(0, check_state(&main_m, true, &checks, "main thread", 0, fail, sizeof(fail))) {
 		TH_LOG("%s", fail);
 	}
+}
+
+/*
+ * The negative tests: with one rule of the model deliberately wrong, the
+ * fuzzer must fail, within NEG_CALLS calls on one thread (the seed is the
+ * run's, so each run tries another stream). Without them a fuzzer whose
+ * model agreed with anything, or whose stream never reached a rule,
+ * would pass as well. BUG_NONE is their control: the same stream passes
+ * with the right model.
+ */
+#define NEG_CALLS	50000
+
+FIXTURE(fuzz_negative) {
+};
+
+FIXTURE_VARIANT(fuzz_negative) {
+	enum model_bug bug;
+};
+
+FIXTURE_VARIANT_ADD(fuzz_negative, control_right_model) { .bug = BUG_NONE };
+FIXTURE_VARIANT_ADD(fuzz_negative, quiesce_no_ebusy) { .bug = BUG_QUIESCE_NO_EBUSY };
+FIXTURE_VARIANT_ADD(fuzz_negative, signo_rtmax_plus_one) { .bug = BUG_SIGNO_65 };
+FIXTURE_VARIANT_ADD(fuzz_negative, notify_no_ebusy) { .bug = BUG_NOTIFY_NO_EBUSY };
+FIXTURE_VARIANT_ADD(fuzz_negative, signo_without_events) { .bug = BUG_SIGNO_WITHOUT_EVENTS };
+FIXTURE_VARIANT_ADD(fuzz_negative, notify_oneshot) { .bug = BUG_NOTIFY_ONESHOT };
+
+FIXTURE_SETUP(fuzz_negative)
+{
+	__u64 feat;
+
+	if (prctl(PR_ISOL_FEAT_GET, 0, &feat, 0, 0))
+		SKIP(return, "PR_ISOL_FEAT_GET fails (%s): kernel without CONFIG_TASK_ISOLATION",
+		     strerror(errno));
+}
+
+FIXTURE_TEARDOWN(fuzz_negative)
+{
+}
+
+TEST_F_TIMEOUT(fuzz_negative, wrong_model_fails, 1200)
+{
+	static struct worker w;
+	long n = NEG_CALLS, i;
+	bool failed = false;
+
+	fuzz_ignore_signals();
+	w.rs = opt_seed ^ 0x6e65676174697665ULL;
+	splitmix(&w.rs);
+	ASSERT_EQ(0, arena_init(&w.arena, &w.rs));
+	model_bug = variant->bug;
+	for (i = 0; i < n && !failed; i++) {
+		failed = fuzz_one(&w.rs, &w.arena, &w.m, i, &w.out, w.fail, sizeof(w.fail));
+		if (!failed && i % STATE_CHECK == STATE_CHECK - 1)
+			failed = check_state(&w.m, true, &w.checks, "state check", i, w.fail,
+					     sizeof(w.fail));
+	}
+	model_bug = BUG_NONE;
+	/* Whatever the model did: nothing left active. */
+	isol_activate(0);
+	if (variant->bug == BUG_NONE) {
+		EXPECT_FALSE(failed) {
+			TH_LOG("seed %" PRIu64 ": %s", opt_seed, w.fail);
+		}
+		TH_LOG("the right model: %ld calls passed", i);
+		return;
+	}
+	EXPECT_TRUE(failed) {
+		TH_LOG("seed %" PRIu64 ": the wrong rule went unnoticed over %ld calls", opt_seed, n);
+	}
+	if (failed)
+		TH_LOG("found the wrong rule after %ld calls: %s", i, w.fail);
 }
 
 static uint64_t parse_u64(const char *s, const char *what)

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Inheritance of task isolation state across fork, vfork, clone of a
- * thread, clone3 and to grandchildren; execve keeping it; isolation being
- * per task; and no leak when tasks with state exit.
+ * thread, clone3 and to grandchildren, for both features; the break
+ * counters of ISOL_F_NOTIFY starting at 0 in a new task; execve keeping
+ * it all; isolation being per task; and no leak when tasks with state
+ * exit.
  */
 #include "isol_common.h"
 #include <pthread.h>
@@ -17,8 +19,26 @@
 
 #define Q	ISOL_F_QUIESCE
 #define QV	ISOL_F_QUIESCE_VMSTATS
+#define N	ISOL_F_NOTIFY
+#define NS	ISOL_NOTIFY_SYSCALL
 
 static const struct isol_state empty;
+
+/*
+ * Run as "ISOL_INHERIT_EXEC=1 isol_inherit": print our own
+ * /proc/thread-self/task_isolation and exit, before the harness starts
+ * (the execve test's second program).
+ */
+static void __attribute__((constructor)) exec_report(void)
+{
+	char buf[1024];
+
+	if (!getenv("ISOL_INHERIT_EXEC"))
+		return;
+	if (slurp("/proc/thread-self/task_isolation", buf, sizeof(buf)))
+		_exit(1);
+	_exit(write(1, buf, strlen(buf)) == (ssize_t)strlen(buf) ? 0 : 1);
+}
 
 static void configure(struct __test_metadata *_metadata, __u8 inherit, int active)
 {
@@ -26,6 +46,27 @@ static void configure(struct __test_metadata *_metadata, __u8 inherit, int activ
 	ASSERT_EQ(0, isol_set_inherit(inherit));
 	if (active)
 		ASSERT_EQ(0, isol_activate(Q));
+}
+
+/*
+ * Both features, notify with every event and SIGUSR1. SIGUSR1 is blocked
+ * first, a mask that children and threads inherit: each break of an
+ * active task leaves it pending, so that no signal handler runs and no
+ * blocking call is interrupted (with the syscall event, a blocking call
+ * interrupted by a handler would be restarted, a new break, forever).
+ */
+static void configure_both(struct __test_metadata *_metadata, __u8 inherit, int active)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	ASSERT_EQ(0, sigprocmask(SIG_BLOCK, &set, NULL));
+	ASSERT_EQ(0, isol_set_quiesce(QV));
+	ASSERT_EQ(0, isol_cfg_notify(ISOL_NOTIFY_EVENTS, SIGUSR1));
+	ASSERT_EQ(0, isol_set_inherit(inherit));
+	if (active)
+		ASSERT_EQ(0, isol_activate(Q | N));
 }
 
 /* The state a child reports through a pipe after fork(). */
@@ -185,6 +226,171 @@ TEST_F(inherit, active_copies_everything)
 	ASSERT_EQ(0, child_state(variant->how, &s));
 	EXPECT_TRUE(isol_state_eq(&parent, &s));
 	EXPECT_EQ(Q, s.active);
+}
+
+TEST_F(inherit, notify_nothing_without_conf)
+{
+	struct isol_state s;
+
+	configure_both(_metadata, 0, 1);
+	ASSERT_EQ(0, child_state(variant->how, &s));
+	EXPECT_TRUE(isol_state_eq(&empty, &s));
+}
+
+TEST_F(inherit, notify_conf_copies_configuration_not_activation)
+{
+	struct isol_state s;
+
+	configure_both(_metadata, ISOL_INHERIT_CONF, 1);
+	ASSERT_EQ(0, child_state(variant->how, &s));
+	EXPECT_EQ(Q | N, s.configured);
+	EXPECT_EQ(QV, s.quiesce_mask);
+	EXPECT_EQ(ISOL_NOTIFY_EVENTS, s.notify_mask);
+	EXPECT_EQ(SIGUSR1, s.notify_signo);
+	EXPECT_EQ(ISOL_INHERIT_CONF, s.inherit_mask);
+	EXPECT_EQ(0, s.active);
+}
+
+TEST_F(inherit, notify_active_copies_everything)
+{
+	struct isol_state parent, s;
+
+	configure_both(_metadata, ISOL_INHERIT_CONF | ISOL_INHERIT_ACTIVE, 1);
+	ASSERT_EQ(0, isol_get_state(&parent));
+	ASSERT_EQ(0, child_state(variant->how, &s));
+	EXPECT_TRUE(isol_state_eq(&parent, &s));
+	EXPECT_EQ(Q | N, s.active);
+	EXPECT_EQ(ISOL_NOTIFY_EVENTS, s.notify_mask);
+}
+
+/* Only notify, active, inherited without quiescing: the mask is copied as it is. */
+TEST_F(inherit, notify_alone_active)
+{
+	struct isol_state s;
+
+	ASSERT_EQ(0, isol_cfg_notify(ISOL_NOTIFY_EXCEPTION, 0));
+	ASSERT_EQ(0, isol_set_inherit(ISOL_INHERIT_CONF | ISOL_INHERIT_ACTIVE));
+	ASSERT_EQ(0, isol_activate(N));
+	ASSERT_EQ(0, child_state(variant->how, &s));
+	EXPECT_EQ(N, s.configured);
+	EXPECT_EQ(N, s.active);
+	EXPECT_EQ(0, s.quiesce_mask);
+	EXPECT_EQ(ISOL_NOTIFY_EXCEPTION, s.notify_mask);
+	EXPECT_EQ(0, s.notify_signo);
+}
+
+/*
+ * The break counters of a new task start at 0, whatever the parent's.
+ * The child is a raw clone() (glibc's fork() makes system calls in the
+ * child) whose only system call is a read() that blocks: with inherited
+ * activation (syscall event, signo 0) its counter is exactly 1 once it
+ * blocks, and the last break that syscall; with the configuration only,
+ * 0 and none, whatever it does. The parent's own counter, well above,
+ * is the control: a kernel that copied the counters would show it.
+ */
+FIXTURE(counters) {
+};
+
+FIXTURE_VARIANT(counters) {
+	__u8 inherit;
+};
+
+FIXTURE_VARIANT_ADD(counters, conf_and_active) { .inherit = ISOL_INHERIT_CONF | ISOL_INHERIT_ACTIVE };
+FIXTURE_VARIANT_ADD(counters, conf_only) { .inherit = ISOL_INHERIT_CONF };
+
+FIXTURE_SETUP(counters)
+{
+}
+
+FIXTURE_TEARDOWN(counters)
+{
+}
+
+TEST_F(counters, start_at_zero_in_the_child)
+{
+	bool active = variant->inherit & ISOL_INHERIT_ACTIVE;
+	struct isol_proc_status own, st;
+	int go[2], status, i, r = -1;
+	long pid;
+	char c;
+
+	ASSERT_EQ(0, pipe(go));
+	ASSERT_EQ(0, isol_cfg_notify(NS, 0));
+	ASSERT_EQ(0, isol_set_inherit(variant->inherit));
+	ASSERT_EQ(0, isol_activate(N));
+	for (i = 0; i < 5; i++)
+		syscall(SYS_getppid);
+	pid = syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		/* One system call, then out (exit_group is no break). */
+		syscall(SYS_read, go[0], &c, 1);
+		syscall(SYS_exit_group, 0);
+	}
+	ASSERT_EQ(0, isol_read_proc(0, &own));
+	/* Until the child blocks in its read(), for at most 10 s. */
+	for (i = 0; i < 1000; i++) {
+		r = isol_read_proc(pid, &st);
+		if (r || !active || st.breaks[0] >= 1)
+			break;
+		usleep(10000);
+	}
+	ASSERT_EQ(0, r);
+	EXPECT_EQ(1, write(go[1], "g", 1));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	TH_LOG("parent: %llu syscall breaks; child: %llu", own.breaks[0], st.breaks[0]);
+	EXPECT_LE(7, own.breaks[0]);
+	EXPECT_EQ(active ? 1 : 0, st.breaks[0]);
+	EXPECT_EQ(0, st.breaks[1] + st.breaks[2]);
+	EXPECT_EQ(active ? ISOL_LAST_SYSCALL : ISOL_LAST_NONE, st.last_break);
+	EXPECT_EQ(NS, st.notify_mask);
+	EXPECT_EQ(active ? N : 0, st.active);
+	EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
+}
+
+/*
+ * execve keeps the notify state and its counting: a child configures
+ * itself (syscall event, signo 0, active) and executes this program
+ * again, which prints its /proc file before main() (exec_report()).
+ */
+TEST(execve_keeps_notify_state)
+{
+	struct isol_proc_status st;
+	char self[4096], buf[1024];
+	int fd[2], status;
+	ssize_t n, len = 0;
+	pid_t pid;
+
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	ASSERT_GT(n, 0);
+	self[n] = 0;
+	ASSERT_EQ(0, pipe(fd));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid) {
+		dup2(fd[1], 1);
+		if (isol_cfg_notify(NS, 0) || isol_activate(N))
+			_exit(2);
+		execle(self, self, (char *)NULL, (char *[]){ "ISOL_INHERIT_EXEC=1", NULL });
+		_exit(3);
+	}
+	close(fd[1]);
+	while (len < (ssize_t)sizeof(buf) - 1 && (n = read(fd[0], buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += n;
+	buf[len] = 0;
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status)) {
+		TH_LOG("child status %#x (2: configuring, 3: execve)", status);
+	}
+	ASSERT_EQ(0, isol_parse_proc(buf, &st)) {
+		TH_LOG("the program after execve printed:\n%s", buf);
+	}
+	EXPECT_EQ(N, st.configured);
+	EXPECT_EQ(N, st.active);
+	EXPECT_EQ(NS, st.notify_mask);
+	/* execve() itself and the reading: counting went on. */
+	EXPECT_LE(2, st.breaks[0]);
+	EXPECT_EQ(ISOL_LAST_SYSCALL, st.last_break);
 }
 
 /* A child with inherited activation quiesces on its first return, as the parent would. */

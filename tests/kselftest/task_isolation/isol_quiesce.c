@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The effect of ISOL_F_QUIESCE_VMSTATS, seen from user space.
+ * The effect of ISOL_F_QUIESCE_VMSTATS, seen from user space, alone and
+ * with ISOL_F_NOTIFY active too (which must not quiesce by itself).
  *
  * The CPUs are the system's (isol_common.h): the first isolated one, and
  * a housekeeping one; CPUs 1 and 2 on the QEMU runner.
@@ -117,6 +118,54 @@ TEST_F(isolated_cpu, setting_the_same_mask_while_active_keeps_quiescing)
 	p = mlock_pages();
 	ASSERT_NE(NULL, p);
 	EXPECT_EQ(self->before + PAGES, vmstat_read("nr_mlock"));
+	unlock_pages(p);
+}
+
+/*
+ * ISOL_F_NOTIFY is no quiescing: active alone, it folds nothing; active
+ * with ISOL_F_QUIESCE, quiescing works as without it (every event,
+ * count only: each of these system calls and faults is also a break).
+ */
+TEST_F(isolated_cpu, notify_alone_does_not_quiesce)
+{
+	void *p;
+
+	ASSERT_EQ(0, isol_cfg_notify(ISOL_NOTIFY_EVENTS, 0));
+	ASSERT_EQ(0, isol_activate(ISOL_F_NOTIFY));
+	p = mlock_pages();
+	ASSERT_NE(NULL, p);
+	EXPECT_EQ(self->before, vmstat_read("nr_mlock"));
+	ASSERT_EQ(0, isol_activate(0));
+	unlock_pages(p);
+}
+
+TEST_F(isolated_cpu, quiescing_with_notify_active)
+{
+	void *p;
+
+	ASSERT_EQ(0, isol_cfg_notify(ISOL_NOTIFY_EVENTS, 0));
+	ASSERT_EQ(0, isol_activate(ISOL_F_QUIESCE | ISOL_F_NOTIFY));
+	ASSERT_EQ(self->before, vmstat_read("nr_mlock"));
+	p = mlock_pages();
+	ASSERT_NE(NULL, p);
+	EXPECT_EQ(self->before + PAGES, vmstat_read("nr_mlock"));
+	unlock_pages(p);
+	EXPECT_EQ(self->before, vmstat_read("nr_mlock"));
+
+	/* Notify off, quiescing on: still folds. */
+	ASSERT_EQ(0, isol_activate(ISOL_F_QUIESCE));
+	p = mlock_pages();
+	ASSERT_NE(NULL, p);
+	EXPECT_EQ(self->before + PAGES, vmstat_read("nr_mlock"));
+	unlock_pages(p);
+	EXPECT_EQ(self->before, vmstat_read("nr_mlock"));
+
+	/* Quiescing off, notify on: nothing folds any more. */
+	ASSERT_EQ(0, isol_activate(ISOL_F_NOTIFY));
+	p = mlock_pages();
+	ASSERT_NE(NULL, p);
+	EXPECT_EQ(self->before, vmstat_read("nr_mlock"));
+	ASSERT_EQ(0, isol_activate(0));
 	unlock_pages(p);
 }
 

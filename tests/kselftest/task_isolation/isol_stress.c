@@ -19,6 +19,11 @@
  * scan must report nothing new. Without kmemleak that sub-check is
  * skipped: the "kmemleak" test says so with the reason.
  *
+ * ISOL_F_NOTIFY takes part throughout (exception and interrupt events,
+ * count only): toggled with and without quiescing, active in the hotplug
+ * task and in the forked children, configured at random by the
+ * reconfiguring threads.
+ *
  * ISOL_STRESS_FORKS overrides the number of fork/exit cycles (default
  * 10000) and ISOL_STRESS_TOGGLES the activations per toggling thread
  * (default 20000), for runs by hand.
@@ -39,18 +44,28 @@
 #define QV	ISOL_F_QUIESCE_VMSTATS
 #define IC	ISOL_INHERIT_CONF
 #define IA	ISOL_INHERIT_ACTIVE
+#define N	ISOL_F_NOTIFY
+/* Notify in the stress tests: count only (signo 0), no syscall event. */
+#define NEV	(ISOL_NOTIFY_EXCEPTION | ISOL_NOTIFY_INTERRUPT)
 
 #define RT_RUNTIME	"/proc/sys/kernel/sched_rt_runtime_us"
 
 /* The isolated and the housekeeping CPU (-1: none), set by the fixture. */
 static int iso_cpu = -1, hk_cpu = -1;
 
+/*
+ * The hotplug task's file up to its counters, which move (exceptions and
+ * interrupts are in its event mask).
+ */
 static const char active_status[] =
-	"configured: 0x1 quiesce\n"
+	"configured: 0x3 quiesce,notify\n"
 	"quiesce_mask: 0x1 vmstat_sync\n"
-	"active_mask: 0x1 quiesce\n"
+	"active_mask: 0x3 quiesce,notify\n"
 	"oneshot_mask: 0x0\n"
-	"inherit_mask: 0x3 conf,active\n";
+	"inherit_mask: 0x3 conf,active\n"
+	"notify_mask: 0x6 exception,interrupt\n"
+	"notify_signo: 0\n"
+	"breaks_syscall: 0\n";
 
 static long env_long(const char *name, long def)
 {
@@ -225,7 +240,7 @@ static void *toggle_thread(void *arg)
 	long i;
 
 	t->tid = gettid_();
-	if (isol_set_quiesce(QV) || isol_set_inherit(IC | IA)) {
+	if (isol_set_quiesce(QV) || isol_cfg_notify(NEV, 0) || isol_set_inherit(IC | IA)) {
 		snprintf(t->fail, sizeof(t->fail), "configuring: %s", strerror(errno));
 		return NULL;
 	}
@@ -235,8 +250,11 @@ static void *toggle_thread(void *arg)
 	 * a minute more.
 	 */
 	for (i = 0; i < t->n || (!both_cpus(t->cpus_seen) && now() - t0 < 60); i++) {
-		__u64 want = i & 1 ? 0 : Q;
-		int r = want && i % 3 == 0 ? isol_activate_oneshot(Q, QV) : isol_activate(want);
+		/* Off, and on with each mask of the two features in turn. */
+		static const __u64 on[] = { Q, Q | N, N };
+		__u64 want = i & 1 ? 0 : on[(i / 2) % 3];
+		int r = (want & Q) && i % 3 == 0 ? isol_activate_oneshot(want, QV) :
+						  isol_activate(want);
 		int cpu = sched_getcpu();
 
 		if (r || prctl(PR_ISOL_ACTIVATE_GET, &got, 0, 0, 0) || got != want) {
@@ -327,11 +345,12 @@ static void hotplug_child(struct hp_shared *sh)
 	void *p;
 	__u64 got;
 
-	if (isol_set_quiesce(QV) || isol_set_inherit(IC | IA) || isol_activate(Q))
+	if (isol_set_quiesce(QV) || isol_cfg_notify(NEV, 0) || isol_set_inherit(IC | IA) ||
+	    isol_activate(Q | N))
 		_exit(2);
 	pin_to_cpu(iso_cpu);
 	while (!sh->stop) {
-		if (prctl(PR_ISOL_ACTIVATE_GET, &got, 0, 0, 0) || got != Q)
+		if (prctl(PR_ISOL_ACTIVATE_GET, &got, 0, 0, 0) || got != (Q | N))
 			sh->err = 3;
 		/* Back on the isolated CPU as soon as it is online again. */
 		if (sched_getcpu() != iso_cpu)
@@ -365,8 +384,9 @@ static void hotplug_child(struct hp_shared *sh)
 TEST_F_TIMEOUT(stress, cpu_hotplug_under_quiescing_task, 1800)
 {
 	long cycles = env_long("ISOL_STRESS_HOTPLUG", 8), c, it;
+	struct isol_proc_status st;
 	struct hp_shared *sh;
-	char path[64], buf[512];
+	char path[64], buf[1024];
 	int status, r, ok;
 	double t0;
 	pid_t pid;
@@ -416,7 +436,12 @@ TEST_F_TIMEOUT(stress, cpu_hotplug_under_quiescing_task, 1800)
 			TH_LOG("cycle %ld: the task stopped running with CPU %d offline", c, iso_cpu);
 		}
 		ASSERT_EQ(0, slurp(path, buf, sizeof(buf)));
-		EXPECT_STREQ(active_status, buf);
+		EXPECT_EQ(0, strncmp(active_status, buf, strlen(active_status))) {
+			TH_LOG("cycle %ld: the task's state:\n%s", c, buf);
+		}
+		EXPECT_EQ(0, isol_parse_proc(buf, &st)) {
+			TH_LOG("cycle %ld: not the contract's format:\n%s", c, buf);
+		}
 		r = write_str(self->iso_online, "1");
 		ASSERT_EQ(0, r) {
 			TH_LOG("cycle %ld: onlining CPU %d: %s", c, iso_cpu, strerror(-r));
@@ -447,8 +472,9 @@ TEST_F_TIMEOUT(stress, fork_exit_inherited_active, 3000)
 	double t0;
 
 	ASSERT_EQ(0, isol_set_quiesce(QV));
+	ASSERT_EQ(0, isol_cfg_notify(NEV, 0));
 	ASSERT_EQ(0, isol_set_inherit(IC | IA));
-	ASSERT_EQ(0, isol_activate(Q));
+	ASSERT_EQ(0, isol_activate(Q | N));
 	leak_begin(_metadata, &self->base, self->cache.name);
 	t0 = now();
 	for (i = 0; i < n; i++) {
@@ -463,7 +489,7 @@ TEST_F_TIMEOUT(stress, fork_exit_inherited_active, 3000)
 			__u64 a = 0;
 
 			/* The inherited state is active: check it, cheaply. */
-			_exit(prctl(PR_ISOL_ACTIVATE_GET, &a, 0, 0, 0) || a != Q);
+			_exit(prctl(PR_ISOL_ACTIVATE_GET, &a, 0, 0, 0) || a != (Q | N));
 		}
 		ASSERT_EQ(pid, waitpid(pid, &status, 0));
 		bad += !WIFEXITED(status) || WEXITSTATUS(status);
@@ -497,19 +523,26 @@ static int reconfigure(unsigned int *seed, char *fail, size_t size)
 {
 	static const __u8 inh[] = { 0, IC, IC | IA };
 	__u8 inherit = inh[rand_r(seed) % 3];
-	__u64 active = rand_r(seed) % 2 ? Q : 0;
+	/* Notify: any event mask without the syscall event, or none. */
+	__u64 events = (__u64)(rand_r(seed) % 4) << 1;
+	__u64 conf = Q | (events ? N : 0);
+	__u64 active = rand_r(seed) % 2 ? conf & (1 + rand_r(seed) % 3) : 0;
 	struct isol_state s;
 
-	if (isol_activate(0) || isol_set_quiesce(QV) || isol_set_inherit(inherit) ||
-	    (active && (rand_r(seed) % 2 ? isol_activate(Q) : isol_activate_oneshot(Q, QV)))) {
+	if (isol_activate(0) || isol_set_quiesce(QV) || isol_cfg_notify(events, 0) ||
+	    isol_set_inherit(inherit) ||
+	    (active && ((active & Q) && rand_r(seed) % 2 ? isol_activate_oneshot(active, QV) :
+			isol_activate(active)))) {
 		snprintf(fail, size, "reconfiguring: %s", strerror(errno));
 		return -1;
 	}
-	if (isol_get_state(&s) || s.configured != Q || s.quiesce_mask != QV ||
-	    s.inherit_mask != inherit || s.active != active) {
-		snprintf(fail, size, "state after reconfiguring: %llu %llu %u %llu",
+	if (isol_get_state(&s) || s.configured != conf || s.quiesce_mask != QV ||
+	    s.inherit_mask != inherit || s.active != active || s.notify_mask != events ||
+	    s.notify_signo) {
+		snprintf(fail, size, "state after reconfiguring: %llu %llu %u %llu %llu %u",
 			 (unsigned long long)s.configured, (unsigned long long)s.quiesce_mask,
-			 s.inherit_mask, (unsigned long long)s.active);
+			 s.inherit_mask, (unsigned long long)s.active,
+			 (unsigned long long)s.notify_mask, s.notify_signo);
 		return -1;
 	}
 	return 0;
@@ -518,8 +551,8 @@ static int reconfigure(unsigned int *seed, char *fail, size_t size)
 /* Reads another thread's file, which may vanish under us. */
 static int read_other(struct reconf_ctx *ctx, pid_t tid, char *fail, size_t size)
 {
-	unsigned long long v[5];
-	char path[64], buf[512];
+	struct isol_proc_status st;
+	char path[64], buf[1024];
 	int r;
 
 	snprintf(path, sizeof(path), "/proc/self/task/%d/task_isolation", tid);
@@ -533,8 +566,9 @@ static int read_other(struct reconf_ctx *ctx, pid_t tid, char *fail, size_t size
 		snprintf(fail, size, "reading %s: %s", path, strerror(-r));
 		return -1;
 	}
-	if (isol_parse_status(buf, v) || v[0] > 1 || v[1] > 1 ||
-	    v[2] > 1 || v[3] > 1 || v[4] > 3) {
+	if (isol_parse_proc(buf, &st) || st.configured > 3 || st.quiesce_mask > 1 ||
+	    st.active > 3 || st.oneshot > 1 || st.inherit > 3 || st.notify_mask & ~NEV ||
+	    st.notify_signo || st.breaks[0]) {
 		snprintf(fail, size, "%.60s reads:\n%.180s", path, buf);
 		return -1;
 	}
@@ -568,7 +602,8 @@ static void *short_thread(void *arg)
 	bad = isol_get_state(&s) || s.active != a->expect_active ||
 	      s.inherit_mask != a->expect_inherit;
 	/* Change our own state before dying. */
-	if (!bad && s.configured && (isol_activate(s.active ? 0 : Q) || isol_set_inherit(0)))
+	if (!bad && s.configured &&
+	    (isol_activate(s.active ? 0 : s.configured) || isol_set_inherit(0)))
 		bad = 1;
 	return (void *)(long)bad;
 }
