@@ -5,8 +5,9 @@
  * Configures quiescing (the vmstat and LRU bits the kernel supports) and
  * notification of every system call, exception and interrupt that the
  * task takes while isolated, with SIGUSR1 as the signal, pins itself to a
- * CPU, activates both and spins in user space for about SECONDS without
- * a system call. Each entry into the kernel in that time is a break: the
+ * CPU, activates both and spins in user space for SECONDS without a
+ * system call (timed with the TSC on x86, elsewhere with a loop count
+ * calibrated before). Each entry into the kernel in that time is a break: the
  * kernel counts it, traces it (task_isolation:isol_break) and sends
  * SIGUSR1 before the task goes back to user space. The handler only
  * records what it got: the signal does not say which class of break it
@@ -53,13 +54,20 @@
 #include <sys/prctl.h>
 #include <linux/task_isolation.h>
 
+/* x86's time stamp counter, readable in user mode */
+#if defined(__has_builtin)
+#if __has_builtin(__builtin_ia32_rdtsc)
+#define HAVE_TSC		1
+#endif
+#endif
+
 #define NSEC_PER_SEC		1000000000ULL
 #define NSEC_PER_MSEC		1000000ULL
 #define EXIT_NO_NOTIFY		4	/* as kselftest's KSFT_SKIP */
 #define ALTSTACK_SIZE		(64 * 1024)
 #define STACK_PREFAULT		(64 * 1024)
 #define MAX_RECORDS		32
-#define NO_BREAK		ULONG_MAX
+#define NO_BREAK		ULLONG_MAX
 #define ISOLATED_CPUS		"/sys/devices/system/cpu/isolated"
 #define STATUS_FILE		"/proc/thread-self/task_isolation"
 
@@ -73,6 +81,7 @@ static struct record records[MAX_RECORDS];
 static atomic_int nsignals;		/* lock-free: fine in a handler */
 static atomic_ulong progress;		/* the loop's iteration */
 static char *fresh_page;		/* -b: mapped, never touched */
+static unsigned long broke_at;		/* -b: the iteration that broke */
 
 /* Record and return: no system call, no memory not touched before. */
 static void on_break(int sig, siginfo_t *si, void *uc)
@@ -230,35 +239,68 @@ static void break_isolation(void)
 	fresh_page[0] = 1;
 }
 
-/* The isolated part: user space only, no system call. */
-static void spin(unsigned long iterations, unsigned long break_at)
+/*
+ * The loop's clock, read without a system call: the TSC on x86; elsewhere
+ * the iterations themselves, which calibrate() converts into time.
+ */
+static unsigned long long loop_clock(unsigned long iteration)
 {
+#ifdef HAVE_TSC
+	(void)iteration;
+	return __builtin_ia32_rdtsc();
+#else
+	return iteration;
+#endif
+}
+
+/*
+ * The isolated part: user space only, no system call. Spins until
+ * loop_clock() reaches @until, breaking isolation once when it reaches
+ * @break_at. Returns the number of iterations.
+ */
+static unsigned long spin(unsigned long long until, unsigned long long break_at)
+{
+	unsigned long long now;
 	unsigned long i;
 
-	for (i = 0; i < iterations; i++) {
+	for (i = 0;; i++) {
+		now = loop_clock(i);
+		if (now >= until)
+			return i;
 		atomic_store_explicit(&progress, i, memory_order_relaxed);
-		if (i == break_at)
+		if (now >= break_at) {
+			break_at = NO_BREAK;
+			broke_at = i;
 			break_isolation();
+		}
 	}
 }
 
-/* How many loop iterations take about @seconds on this CPU. */
-static unsigned long calibrate(long seconds)
+/*
+ * How fast loop_clock() runs, per second: the fastest of three runs of
+ * the loop of at least 100 ms each (a run that was preempted counts
+ * fewer iterations per second than the loop makes).
+ */
+static unsigned long long calibrate(void)
 {
-	unsigned long long t, dt;
-	unsigned long n = 1UL << 16;
+	unsigned long long n = 1ULL << 16, c, dc, t, dt, rate, best = 0;
+	int runs = 0;
 
-	for (;;) {
+	while (runs < 3) {
 		t = now_ns();
-		spin(n, NO_BREAK);
+		c = loop_clock(0);
+		dc = loop_clock(spin(c + n, NO_BREAK)) - c;
 		dt = now_ns() - t;
-		if (dt >= 100 * NSEC_PER_MSEC || n > ULONG_MAX / 16)
-			break;
-		n *= 4;
+		if (dt < 100 * NSEC_PER_MSEC && n <= ULLONG_MAX / 16) {
+			n *= 4;
+			continue;
+		}
+		rate = dc * NSEC_PER_SEC / (dt ? dt : 1);
+		if (rate > best)
+			best = rate;
+		runs++;
 	}
-	if (!dt)
-		dt = 1;
-	return n * NSEC_PER_SEC / dt * seconds;
+	return best;
 }
 
 /*
@@ -313,7 +355,8 @@ int main(int argc, char **argv)
 	struct task_isol_quiesce_control qc = { 0 };
 	struct task_isol_notify_control nc = { 0 };
 	unsigned long long breaks[3] = { 0 }, total, start, elapsed;
-	unsigned long iterations, break_at = NO_BREAK;
+	unsigned long long rate, until, break_at = NO_BREAK;
+	unsigned long iterations;
 	long cpu = -1, seconds = 1;
 	int opt, deliberate = 0, got, i;
 	__u64 features;
@@ -369,9 +412,7 @@ int main(int argc, char **argv)
 		if (fresh_page == MAP_FAILED)
 			err(1, "mmap");
 	}
-	iterations = calibrate(seconds);
-	if (deliberate)
-		break_at = iterations / 2;
+	rate = calibrate();
 
 	if (prctl(PR_ISOL_CFG_SET, I_CFG_FEAT, ISOL_F_QUIESCE, &qc, 0))
 		err(1, "PR_ISOL_CFG_SET(I_CFG_FEAT, ISOL_F_QUIESCE)");
@@ -381,7 +422,10 @@ int main(int argc, char **argv)
 	/* Breaks count from this call's return on. */
 	start = now_ns();
 	set_active(ISOL_F_QUIESCE | ISOL_F_NOTIFY);
-	spin(iterations, break_at);
+	until = loop_clock(0) + seconds * rate;
+	if (deliberate)
+		break_at = until - seconds * rate / 2;
+	iterations = spin(until, break_at);
 	set_active(0);	/* the PR_ISOL_* prctls are no breaks */
 	elapsed = now_ns() - start;
 
@@ -394,7 +438,7 @@ int main(int argc, char **argv)
 	       elapsed / NSEC_PER_MSEC);
 	if (deliberate)
 		printf("task_isol_notify: broke isolation at iteration %lu\n",
-		       break_at);
+		       broke_at);
 	for (i = 0; i < got && i < MAX_RECORDS; i++)
 		printf("signal %d: si_code=%d%s at iteration %lu\n", i + 1,
 		       records[i].si_code,
