@@ -174,11 +174,12 @@ impl TaskIsol {
         shim::trace_break(class, cpu, nr, addr, ip, handler);
     }
 
-    /// Marks `bits` pending: the return to user space will see them.
-    fn set_pending(&self, task: &mut IsolSlot, bits: u8) {
+    /// Marks `bits` pending for the return to user space, which the
+    /// caller makes sure runs the exit hook ([`on_user_entry()`]).
+    fn set_pending(&self, bits: u8) -> bool {
         self.pending
             .store(self.pending.load(Relaxed) | bits, Relaxed);
-        task.set_exit_work(true);
+        true
     }
 
     /// What the return to user space needs, one load per field it uses:
@@ -575,24 +576,21 @@ pub unsafe extern "C" fn task_isol_exit_to_user(tsk: *mut bindings::task_struct)
     }
 }
 
-/// The slot of the current task on an entry from user mode, with its state.
+/// Runs `f` with the state of the current task on an entry from user
+/// mode, if it has any; when `f` returns true (it left a break pending),
+/// sets `TIF_TASK_ISOL` so that the return to user space reports it.
 ///
 /// # Safety
 ///
 /// Must run on an entry from user mode, before any other code of the task
 /// takes its slot: the task is in no other code that holds one.
-unsafe fn on_user_entry(f: impl FnOnce(&mut IsolSlot, &TaskIsol)) {
+unsafe fn on_user_entry(f: impl FnOnce(&TaskIsol) -> bool) {
     // SAFETY: Guaranteed by the caller: an entry from user mode interrupts
     // no kernel code of the task.
     let mut task = unsafe { IsolSlot::current() };
-    // The state lives until free_task(), which cannot run for a task that
-    // is running: it is not borrowed from `task` for `f`.
-    let Some(isol) = task.state().map(|s| s as *const TaskIsol) else {
-        return;
-    };
-    // SAFETY: As said above, `isol` outlives this call; `f` cannot
-    // release it, since `IsolSlot::take()` is only called by task free.
-    f(&mut task, unsafe { &*isol });
+    if task.state().is_some_and(f) {
+        task.set_exit_work(true);
+    }
 }
 
 /// Decides whether a system call of the current task is a break; called
@@ -612,15 +610,13 @@ pub extern "C" fn task_isol_syscall_break(
     }
     // SAFETY: This runs on a system call entry, before the call itself.
     unsafe {
-        on_user_entry(|task, isol| {
+        on_user_entry(|isol| {
             let (events, signo) = isol.notified();
             if events & ISOL_NOTIFY_SYSCALL == 0 {
-                return;
+                return false;
             }
             isol.count_break(ISOL_NOTIFY_SYSCALL, cpu, nr, 0, ip, core::ptr::null_mut());
-            if signo != 0 {
-                isol.set_pending(task, PEND_SIGNAL);
-            }
+            signo != 0 && isol.set_pending(PEND_SIGNAL)
         })
     };
 }
@@ -649,14 +645,14 @@ const TASK_ISOL_SYS_SIGRETURN: c_uint = 3;
 pub extern "C" fn task_isol_entry_break(ip: c_ulong, cpu: c_int) {
     // SAFETY: This runs on an entry from user mode (C checks user_mode()).
     unsafe {
-        on_user_entry(|task, isol| {
+        on_user_entry(|isol| {
             if isol.notified().0 & ISOL_NOTIFY_EXCEPTION == 0 {
-                return;
+                return false;
             }
             isol.pend_ip.store(ip, Relaxed);
             isol.pend_addr.store(0, Relaxed);
             isol.pend_cpu.store(cpu, Relaxed);
-            isol.set_pending(task, PEND_EXCEPTION);
+            isol.set_pending(PEND_EXCEPTION)
         })
     };
 }
@@ -673,14 +669,14 @@ pub extern "C" fn task_isol_irq_break(
 ) {
     // SAFETY: This runs on an entry from user mode (C checks user_mode()).
     unsafe {
-        on_user_entry(|task, isol| {
+        on_user_entry(|isol| {
             let pending = isol.pending.load(Relaxed);
             if pending & PEND_EXCEPTION != 0 {
                 isol.pending.store(pending & !PEND_EXCEPTION, Relaxed);
             }
             let (events, signo) = isol.notified();
             if events & ISOL_NOTIFY_INTERRUPT == 0 {
-                return;
+                return false;
             }
             isol.count_break(
                 ISOL_NOTIFY_INTERRUPT,
@@ -691,9 +687,7 @@ pub extern "C" fn task_isol_irq_break(
                 ip,
                 handler,
             );
-            if signo != 0 {
-                isol.set_pending(task, PEND_SIGNAL);
-            }
+            signo != 0 && isol.set_pending(PEND_SIGNAL)
         })
     };
 }
@@ -703,10 +697,11 @@ pub extern "C" fn task_isol_irq_break(
 pub extern "C" fn task_isol_fault_addr(address: c_ulong) {
     // SAFETY: This runs on an entry from user mode (C checks user_mode()).
     unsafe {
-        on_user_entry(|_, isol| {
+        on_user_entry(|isol| {
             if isol.pending.load(Relaxed) & PEND_EXCEPTION != 0 {
                 isol.pend_addr.store(address, Relaxed);
             }
+            false
         })
     };
 }

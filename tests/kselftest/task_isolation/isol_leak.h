@@ -14,6 +14,7 @@
 #define ISOL_LEAK_H
 
 #include <dirent.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,33 +137,24 @@ struct leak_state_cache {
 };
 
 /*
- * Finds the slab cache the per-task state lands in: forks LEAK_STATES
- * children without state (call it before the caller configures
- * inheritance), snapshots every cache, lets each child create its state
- * with a PR_ISOL_CFG_SET, snapshots again while they all hold it, and
- * takes the cache whose active objects grew by at least 90% of the
- * number of states and closest to it. Also the positive control of the
- * leak checks: while the states live, the cache must count them all
- * (growth >= states), which is what a leak of that many states would
- * look like. 0, or -1 with @c->why set.
+ * One round of the search: forks LEAK_STATES children, snapshots every
+ * cache into @s0, lets each child make a PR_ISOL_CFG_SET that stores a
+ * state (@store) or one that fails with EINVAL before allocating anything
+ * (the control), snapshots into @s1 while they all hold what they made,
+ * then lets them exit. Returns the number of children, or -1 with @why.
  */
-static inline int leak_find_state_cache(struct leak_state_cache *c)
+static inline int leak_round(struct leak_slabs *s0, struct leak_slabs *s1,
+			     int store, char *why, size_t why_len)
 {
-	struct task_isol_quiesce_control qc = { .quiesce_mask = ISOL_F_QUIESCE_VMSTATS };
-	struct leak_slabs *s0, *s1;
-	int go[2], ack[2], hold[2], i, n = 0, best = -1, ret = -1;
-	long best_dist = 0, d;
+	struct task_isol_quiesce_control qc = {
+		.quiesce_mask = store ? ISOL_F_QUIESCE_VMSTATS : 1ULL << 63,
+	};
+	int go[2], ack[2], hold[2], i, n, ret = -1;
 	pid_t pids[LEAK_STATES];
-	char ch;
+	char ch, want = store ? 'k' : 'e';
 
-	memset(c, 0, sizeof(*c));
-	c->plain_growth = -1;
-	s0 = malloc(sizeof(*s0));
-	s1 = malloc(sizeof(*s1));
-	if (!s0 || !s1 || pipe(go) || pipe(ack) || pipe(hold)) {
-		snprintf(c->why, sizeof(c->why), "out of memory or pipes");
-		free(s0);
-		free(s1);
+	if (pipe(go) || pipe(ack) || pipe(hold)) {
+		snprintf(why, why_len, "pipe: %s", strerror(errno));
 		return -1;
 	}
 	for (n = 0; n < LEAK_STATES; n++) {
@@ -188,35 +180,90 @@ static inline int leak_find_state_cache(struct leak_state_cache *c)
 	close(ack[1]);
 	close(hold[0]);
 	if (n < LEAK_STATES) {
-		snprintf(c->why, sizeof(c->why), "fork: %s", strerror(errno));
+		snprintf(why, why_len, "fork: %s", strerror(errno));
 		goto out;
 	}
 	leak_shrink_all();
 	if (leak_slab_snapshot(s0)) {
-		snprintf(c->why, sizeof(c->why), "cannot read /proc/slabinfo (needs CONFIG_SLUB_DEBUG)");
+		snprintf(why, why_len, "cannot read /proc/slabinfo (needs CONFIG_SLUB_DEBUG)");
 		goto out;
 	}
 	for (i = 0; i < n; i++)
 		if (write(go[1], "g", 1) != 1)
 			break;
 	for (i = 0; i < n; i++)
-		if (read(ack[0], &ch, 1) != 1 || ch != 'k')
+		if (read(ack[0], &ch, 1) != 1 || ch != want)
 			break;
 	if (i < n) {
-		snprintf(c->why, sizeof(c->why), "a child's PR_ISOL_CFG_SET failed");
+		snprintf(why, why_len, "a child's PR_ISOL_CFG_SET %s",
+			 store ? "failed" : "(the control's, with an unknown bit) succeeded");
 		goto out;
 	}
 	leak_shrink_all();
 	if (leak_slab_snapshot(s1)) {
-		snprintf(c->why, sizeof(c->why), "cannot read /proc/slabinfo");
+		snprintf(why, why_len, "cannot read /proc/slabinfo");
 		goto out;
 	}
-	for (i = 0; i < s1->n; i++) {
-		long b = leak_lookup(s0, s1->name[i]);
+	ret = n;
+out:
+	close(go[1]);
+	close(ack[0]);
+	close(hold[1]);		/* the children exit */
+	for (i = 0; i < n; i++)
+		waitpid(pids[i], NULL, 0);
+	return ret;
+}
 
-		if (b < 0)
+/* How much @cache grew from @s0 to @s1, or LONG_MIN if either lacks it. */
+static inline long leak_growth(const struct leak_slabs *s0, const struct leak_slabs *s1,
+			       const char *cache)
+{
+	long b = leak_lookup(s0, cache), a = leak_lookup(s1, cache);
+
+	return b < 0 || a < 0 ? LONG_MIN : a - b;
+}
+
+/*
+ * Finds the slab cache the per-task state lands in: a round of
+ * LEAK_STATES children that each store a state, and a control round of as
+ * many children that make the same calls, which fail before allocating
+ * (leak_round()); the state's cache is the one whose growth in the first
+ * round exceeds its growth in the control by at least 90% of the number
+ * of states, closest to it. The control takes out what every fork and
+ * pipe costs anyway (vma_lock, anon_vma, ...), which can grow by as much.
+ * Call it before the caller configures inheritance. Also the positive
+ * control of the leak checks: while the states live, the cache must count
+ * them all (growth >= states), which is what a leak of that many states
+ * would look like. 0, or -1 with @c->why set.
+ */
+static inline int leak_find_state_cache(struct leak_state_cache *c)
+{
+	struct leak_slabs *s0, *s1, *k0, *k1;
+	int i, n, best = -1, ret = -1;
+	long best_dist = 0, d, k;
+
+	memset(c, 0, sizeof(*c));
+	c->plain_growth = -1;
+	s0 = malloc(sizeof(*s0));
+	s1 = malloc(sizeof(*s1));
+	k0 = malloc(sizeof(*k0));
+	k1 = malloc(sizeof(*k1));
+	if (!s0 || !s1 || !k0 || !k1) {
+		snprintf(c->why, sizeof(c->why), "out of memory");
+		goto out;
+	}
+	if (leak_round(k0, k1, 0, c->why, sizeof(c->why)) < 0)
+		goto out;
+	n = leak_round(s0, s1, 1, c->why, sizeof(c->why));
+	if (n < 0)
+		goto out;
+	for (i = 0; i < s1->n; i++) {
+		d = leak_growth(s0, s1, s1->name[i]);
+		k = leak_growth(k0, k1, s1->name[i]);
+		if (d == LONG_MIN)
 			continue;
-		d = s1->active[i] - b;
+		if (k != LONG_MIN && k > 0)
+			d -= k;
 		if (d * 10 < n * 9)
 			continue;
 		if (best < 0 || labs(d - n) < best_dist) {
@@ -225,11 +272,13 @@ static inline int leak_find_state_cache(struct leak_state_cache *c)
 		}
 	}
 	c->states = n;
-	if (leak_lookup(s0, "kmalloc-32") >= 0 && leak_lookup(s1, "kmalloc-32") >= 0)
-		c->plain_growth = leak_lookup(s1, "kmalloc-32") - leak_lookup(s0, "kmalloc-32");
+	d = leak_growth(s0, s1, "kmalloc-32");
+	if (d != LONG_MIN)
+		c->plain_growth = d;
 	if (best < 0) {
 		snprintf(c->why, sizeof(c->why),
-			 "no slab cache grew by %d objects while %d tasks held a state", n * 9 / 10, n);
+			 "no slab cache grew by %d objects more than in the control while %d tasks held a state",
+			 n * 9 / 10, n);
 		goto out;
 	}
 	snprintf(c->name, sizeof(c->name), "%s", s1->name[best]);
@@ -237,13 +286,10 @@ static inline int leak_find_state_cache(struct leak_state_cache *c)
 	c->during = s1->active[best];
 	ret = 0;
 out:
-	close(go[1]);
-	close(ack[0]);
-	close(hold[1]);		/* the children exit */
-	for (i = 0; i < n; i++)
-		waitpid(pids[i], NULL, 0);
 	free(s0);
 	free(s1);
+	free(k0);
+	free(k1);
 	return ret;
 }
 

@@ -13,8 +13,8 @@
  *    read the exiting threads' /proc files.
  *
  * After each scenario the active object count of the slab cache the
- * per-task state lands in (found at run time, isol_leak.h: kmalloc-32 or,
- * with CONFIG_MEMCG, kmalloc-cg-32) must be back to its starting value
+ * per-task state lands in (found at run time, isol_leak.h: kmalloc-64 or,
+ * with CONFIG_MEMCG, kmalloc-cg-64) must be back to its starting value
  * within noise, and, where kmemleak exists (the debug kernel), a kmemleak
  * scan must report nothing new. Without kmemleak that sub-check is
  * skipped: the "kmemleak" test says so with the reason.
