@@ -4,7 +4,8 @@
  *
  * The policy (argument checks, per-task state, inheritance, what to quiesce
  * and when) is implemented in Rust in kernel/task_isolation/; these are its
- * entry points, called from the prctl switch, fork, task free, the
+ * entry points, called from the prctl switch, fork, a privileged exec,
+ * task free, the
  * return to user space (exit_to_user_mode_loop(), while the task's
  * TIF_TASK_ISOL bit is set) and /proc/<pid>/task_isolation.
  *
@@ -35,6 +36,7 @@ int task_isol_prctl(int option, unsigned long arg2, unsigned long arg3,
 int task_isol_fork(struct task_struct *tsk);
 void task_isol_free(struct task_struct *tsk);
 void task_isol_exit_to_user(struct task_struct *tsk);
+void task_isol_secure_exec(struct task_struct *tsk);
 int task_isol_proc_show(struct seq_file *m, struct task_struct *tsk);
 
 /* ISOL_F_NOTIFY: the Rust side */
@@ -113,6 +115,7 @@ static inline int task_isol_fork(struct task_struct *tsk)
 
 static inline void task_isol_free(struct task_struct *tsk) { }
 static inline void task_isol_exit_to_user(struct task_struct *tsk) { }
+static inline void task_isol_secure_exec(struct task_struct *tsk) { }
 static inline void task_isol_clear(struct task_struct *tsk) { }
 static inline void task_isol_syscall_entry(struct pt_regs *regs, long nr) { }
 static __always_inline void task_isol_user_entry(struct pt_regs *regs) { }

@@ -173,6 +173,13 @@ impl State {
         })
     }
 
+    /// The state after a privileged (set-user-ID) exec: everything stays
+    /// but the signal, which the caller could otherwise have sent to the
+    /// privileged program at each of its system calls.
+    pub(crate) fn secure_exec(self) -> State {
+        State { signo: 0, ..self }
+    }
+
     /// The state a child starts with, `None` when it inherits nothing.
     pub(crate) fn inherited(&self) -> Option<State> {
         if self.inherit_mask & ISOL_INHERIT_CONF == 0 {

@@ -443,6 +443,8 @@ const _: () = {
         [bindings::task_isol_free, task_isol_free];
     let _: [unsafe extern "C" fn(*mut bindings::task_struct); 2] =
         [bindings::task_isol_exit_to_user, task_isol_exit_to_user];
+    let _: [unsafe extern "C" fn(*mut bindings::task_struct); 2] =
+        [bindings::task_isol_secure_exec, task_isol_secure_exec];
     let _: [unsafe extern "C" fn(*mut bindings::seq_file, *mut bindings::task_struct) -> c_int; 2] =
         [bindings::task_isol_proc_show, task_isol_proc_show];
     let _: [unsafe extern "C" fn(c_long, c_uint, c_ulong, c_ulong, c_int); 2] =
@@ -478,6 +480,28 @@ pub unsafe extern "C" fn task_isol_fork(tsk: *mut bindings::task_struct) -> c_in
         Ok(()) => 0,
         Err(e) => e.to_errno(),
     }
+}
+
+/// Drops the notification signal of a task that executes a privileged
+/// (set-user-ID) program, as the exec drops its `pdeath_signal`.
+///
+/// # Safety
+///
+/// `tsk` must be `current`, in `begin_new_exec()` past the point of no
+/// return, and no other `IsolSlot` of it may exist.
+#[no_mangle]
+pub unsafe extern "C" fn task_isol_secure_exec(tsk: *mut bindings::task_struct) {
+    let Some(tsk) = NonNull::new(tsk) else {
+        return;
+    };
+    // SAFETY: Guaranteed by the caller.
+    let mut task = unsafe { IsolSlot::from_raw(tsk) };
+    let now = load(&task);
+    if now.signo == 0 {
+        return;
+    }
+    // Storing into existing state allocates nothing and cannot fail.
+    let _ = commit(&mut task, &now.secure_exec());
 }
 
 /// Releases the state of a task that is being freed.

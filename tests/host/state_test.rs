@@ -416,3 +416,19 @@ fn status_shows_notification_and_breaks() {
         assert!(out.ends_with(&format!("last_break: {name}\n")));
     }
 }
+
+#[test]
+fn secure_exec_drops_only_the_signal() {
+    let s = configured()
+        .set_notify(NOTIFY_EVENTS, 19, SIGRTMAX)
+        .unwrap()
+        .set_inherit(ISOL_INHERIT_CONF)
+        .unwrap()
+        .activate(ISOL_F_QUIESCE | ISOL_F_NOTIFY, None)
+        .unwrap();
+    let after = s.secure_exec();
+    assert_eq!(after.signo, 0);
+    assert_eq!(State { signo: 19, ..after }, s, "nothing else changes");
+    assert!(after.wants_syscall_work() && after.wants_exit_work());
+    assert_eq!(State::default().secure_exec(), State::default());
+}

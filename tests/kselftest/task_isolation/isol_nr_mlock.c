@@ -8,6 +8,11 @@
  * delta is 0, unless the program runs under "chisol -q vmstat_sync -a",
  * whose quiescing folds them on the return of every system call: then
  * delta is PAGES. chisol_test.sh checks both.
+ *
+ * Other CPUs fold their own differentials into the same global counter
+ * once a second (vmstat_update): after a test that munlocked memory
+ * there, such a fold can land between the two reads. So the program
+ * first waits until the counter has held still for more than a second.
  */
 #include "isol_trace.h"
 
@@ -28,7 +33,17 @@ int main(void)
 		perror("isol_nr_mlock: sched_setaffinity");
 		return 1;
 	}
+	/* Settle: the same value twice, 1.2 s apart (at most 10 tries). */
 	before = vmstat_read("nr_mlock");
+	for (int i = 0; i < 10; i++) {
+		long again;
+
+		usleep(1200 * 1000);
+		again = vmstat_read("nr_mlock");
+		if (again == before)
+			break;
+		before = again;
+	}
 	p = mlock_pages();
 	if (!p) {
 		perror("isol_nr_mlock: mlock");
