@@ -722,4 +722,88 @@ TEST_F_TIMEOUT(memory, no_memory_for_tasks_that_store_nothing, 900)
 	EXPECT_LT(used - idle, 75);
 }
 
-TEST_HARNESS_MAIN
+/*
+ * A privileged exec drops the notification signal, as it drops
+ * pdeath_signal: otherwise an unprivileged parent could have a set-user-ID
+ * program signalled (SIGSTOP) at each of its system calls. The child
+ * configures notification with SIGUSR1 (ignored, so that nothing is
+ * delivered), gives up root and executes a set-user-ID-root copy of this
+ * binary, which reports the signal it was left with; the control executes
+ * a copy without the set-user-ID bit, which keeps it.
+ */
+#define SUID_REPORT_ARG	"--report-notify-signo"
+
+static int report_notify_signo(void)
+{
+	struct isol_state s;
+
+	if (isol_get_state(&s))
+		return 2;
+	printf("notify_mask=%llu notify_signo=%u\n",
+	       (unsigned long long)s.notify_mask, s.notify_signo);
+	return 0;
+}
+
+/* The notify state a copy of this binary (mode @mode, owner root) reports. */
+static int exec_copy_reports(struct __test_metadata *_metadata, mode_t mode,
+			     unsigned long long *mask, unsigned int *signo)
+{
+	const char *copy = "/tmp/isol_security_exec_copy";
+	char cmd[160], buf[128];
+	int fd[2], status;
+	ssize_t n;
+	pid_t pid;
+
+	snprintf(cmd, sizeof(cmd), "cp /proc/%d/exe %s", getpid(), copy);
+	if (system(cmd) || chown(copy, 0, 0) || chmod(copy, mode))
+		return -1;
+	if (pipe(fd))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		close(fd[0]);
+		dup2(fd[1], 1);
+		signal(SIGUSR1, SIG_IGN);
+		if (isol_cfg_notify(ISOL_NOTIFY_SYSCALL, SIGUSR1) ||
+		    setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
+			_exit(3);
+		execl(copy, copy, SUID_REPORT_ARG, (char *)NULL);
+		_exit(4);
+	}
+	close(fd[1]);
+	n = read(fd[0], buf, sizeof(buf) - 1);
+	close(fd[0]);
+	waitpid(pid, &status, 0);
+	unlink(copy);
+	if (n <= 0 || !WIFEXITED(status) || WEXITSTATUS(status))
+		return -1;
+	buf[n] = 0;
+	TH_LOG("mode %o: %s", mode, buf);
+	return sscanf(buf, "notify_mask=%llu notify_signo=%u", mask, signo) == 2 ? 0 : -1;
+}
+
+TEST(setuid_exec_drops_the_notify_signal)
+{
+	unsigned long long mask;
+	unsigned int signo;
+
+	if (getuid() != 0)
+		SKIP(return, "needs root, to make a set-user-ID-root copy and drop to nobody");
+	/* Control: an ordinary exec keeps the signal. */
+	ASSERT_EQ(0, exec_copy_reports(_metadata, 0755, &mask, &signo));
+	EXPECT_EQ(ISOL_NOTIFY_SYSCALL, mask);
+	EXPECT_EQ(SIGUSR1, signo);
+	/* The set-user-ID exec keeps the events, drops the signal. */
+	ASSERT_EQ(0, exec_copy_reports(_metadata, 04755, &mask, &signo));
+	EXPECT_EQ(ISOL_NOTIFY_SYSCALL, mask);
+	EXPECT_EQ(0, signo);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 2 && !strcmp(argv[1], SUID_REPORT_ARG))
+		return report_notify_signo();
+	return test_harness_run(argc, argv);
+}
