@@ -168,5 +168,12 @@ in_root /bin/sh -ec "
 	grep -E 'error|Error|warning:' "$build_log" | head -40 >&2
 	die "kernel build failed after $(( $(date +%s) - t0 ))s, full log: $build_log"
 }
+# objtool only warns, also about instrumentable calls from noinstr code
+# (the validation of the debug flavor): treat that as the build error it
+# is, like CONFIG_WERROR does for the compiler's warnings.
+if grep -q 'warning: objtool:' "$build_log"; then
+	grep 'warning: objtool:' "$build_log" | head -20 >&2
+	die "objtool warned (above), full log: $build_log"
+fi
 head -4 "$build_log" >&2
 log "kernel built in $(( $(date +%s) - t0 ))s: $OBJ/arch/x86/boot/bzImage"
