@@ -7,6 +7,13 @@
 #                             turn, write out/bench/{results.json,REPORT.md,
 #                             interruptions.png} and print the table
 #   scripts/bench.sh tools    only compile the bench programs (make check)
+#   scripts/bench.sh prepare  only what comes before the boots: the baseline
+#                             kernel, the snapshot of both kernels, the bench
+#                             programs and their initramfs (on a shared
+#                             machine: under flock /tmp/ti-build.lock)
+#   scripts/bench.sh icount   only the instruction-count boots (below), on
+#                             what prepare made; prints the cost tables and
+#                             writes them to out/bench/summary-icount.txt
 #
 # The baseline kernel is built from the same Debian source and the same
 # config fragment minus the series' options (scripts/build-kernel.sh
@@ -18,6 +25,11 @@
 # boot runs every case TI_BENCH_REPS times, interleaved. Then each kernel
 # boots once more under QEMU -icount, where guest time counts instructions:
 # the cost cases measured in instructions, immune to the host's load.
+#
+# The cost cases also cover notification (ISOL_F_NOTIFY, signo 0): a task
+# that does not use isolation while another one turns the notify static key
+# on, a task notifying a class its loop does not cause, and a task for which
+# every getpid() or page fault is a break.
 #
 # Each boot also runs the LRU scenario (tools/bench/isol_lru_load.c on
 # CPU 0 makes the kernel drain every CPU's LRU batches several times a
@@ -152,15 +164,36 @@ if [ "${1:-}" = tools ]; then
 	exit 0
 fi
 
+prepare() {
+	local t0
+	t0=$(date +%s)
+	phase "baseline kernel (pristine $(cat "$CACHE/pristine/.ti-version" 2>/dev/null || echo source), no series)" \
+		bash "$TOP/scripts/build-kernel.sh" baseline
+	echo "build-baseline $(( $(date +%s) - t0 ))" >>"$B/timing.txt"
+	config_diff
+	snapshot_kernels
+	phase "bench programs" build_tools
+	phase "bench initramfs" pack_initramfs
+}
+
+case ${1:-} in
+prepare)
+	rm -f "$B/timing.txt"
+	prepare
+	exit 0 ;;
+icount)
+	for k in baseline $PATCHED; do
+		[ -f "$B/bzImage-$k" ] || die "no $rel/bzImage-$k: run scripts/bench.sh prepare first"
+	done
+	[ -f "$B/initramfs.cpio" ] || die "no $rel/initramfs.cpio: run scripts/bench.sh prepare first"
+	phase "instruction-count boots (QEMU -icount, $ICOUNT_REPS repetitions each)" run_icount
+	in_root python3 /src/scripts/bench_report.py --dir /src/$rel --icount-only || die "report failed"
+	cat "$B/summary-icount.txt"
+	exit 0 ;;
+esac
+
 rm -f "$B/timing.txt"
-t0=$(date +%s)
-phase "baseline kernel (pristine $(cat "$CACHE/pristine/.ti-version" 2>/dev/null || echo source), no series)" \
-	bash "$TOP/scripts/build-kernel.sh" baseline
-echo "build-baseline $(( $(date +%s) - t0 ))" >>"$B/timing.txt"
-config_diff
-snapshot_kernels
-phase "bench programs" build_tools
-phase "bench initramfs" pack_initramfs
+prepare
 t0=$(date +%s)
 phase "benchmark boots ($((2 * ROUNDS)) boots, baseline/patched ABBA, $REPS repetitions each)" run_boots
 echo "boots $(( $(date +%s) - t0 ))" >>"$B/timing.txt"

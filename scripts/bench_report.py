@@ -4,6 +4,7 @@
 REPORT.md, summary.txt (the tables printed at the end) and interruptions.png.
 
     bench_report.py --dir out/bench [--kernel-version V] [--host-cpus N] [--t0 EPOCH]
+    bench_report.py --dir out/bench --icount-only
 
 Reads DIR/boot-<n>-<flavor>.log (flavor baseline or task_isolation), the
 serial logs written by scripts/bench.sh, plus DIR/timing.txt and
@@ -22,6 +23,8 @@ import sys
 import time
 
 KERNELS = {"baseline": "baseline", "task_isolation": "patched"}
+# isol_cost's ISOL_F_NOTIFY modes (getpid and fault loops only).
+NOTIFY_MODES = ("keyon", "notify-idle", "notify-break")
 CPUS = (1, 2)
 CPU_NAME = {1: "CPU 1 (isolated: isolcpus=nohz,domain + nohz_full)",
             2: "CPU 2 (housekeeping, not isolated)"}
@@ -127,7 +130,7 @@ def cost_section(boots, stat="median"):
         c = {}
         for kernel in ("baseline", "patched"):
             for case in ("getpid", "dirty", "fork", "fault"):
-                for mode in ("plain", "quiesce", "both", "inherit"):
+                for mode in ("plain", "quiesce", "both", "inherit") + NOTIFY_MODES:
                     s = cost_stats(boots, kernel, cpu, case, mode)
                     if s:
                         c[f"{kernel}/{case}/{mode}"] = s
@@ -167,6 +170,10 @@ def cost_section(boots, stat="median"):
         rat("d2/b", "patched/fault/both", "patched/fault/plain")
         rat("fault quiesce/plain", "patched/fault/quiesce", "patched/fault/plain")
         rat("fault both/quiesce", "patched/fault/both", "patched/fault/quiesce")
+        for case in ("getpid", "fault"):
+            for mode in NOTIFY_MODES:
+                rat(f"{case} {mode}/plain", f"patched/{case}/{mode}", f"patched/{case}/plain")
+            rat(f"{case} keyon/baseline", f"patched/{case}/keyon", f"baseline/{case}/plain")
         cost[f"cpu{cpu}"] = {"figures": c, "ratios": r}
     return cost
 
@@ -405,6 +412,18 @@ COST_ROWS = [
      "folds", "patched/fault/quiesce"),
     ("(d2)", "madvise(DONTNEED) + page fault", "patched, both bits active (0x3): each fault's "
      "return folds and drains its folio", "patched/fault/both"),
+    ("(n1)", "getpid()", "patched, no isolation, another task notifies exceptions and "
+     "interrupts (static key on)", "patched/getpid/keyon"),
+    ("(n2)", "getpid()", "patched, the task notifies exceptions and interrupts (key on, no "
+     "syscall work)", "patched/getpid/notify-idle"),
+    ("(n3)", "getpid()", "patched, the task notifies syscalls, signo 0: every getpid() is a "
+     "break", "patched/getpid/notify-break"),
+    ("(n1)", "madvise(DONTNEED) + page fault", "patched, no isolation, another task notifies "
+     "exceptions and interrupts (static key on)", "patched/fault/keyon"),
+    ("(n2)", "madvise(DONTNEED) + page fault", "patched, the task notifies interrupts only "
+     "(key on, faults are no breaks)", "patched/fault/notify-idle"),
+    ("(n3)", "madvise(DONTNEED) + page fault", "patched, the task notifies exceptions, signo "
+     "0: every fault is a break", "patched/fault/notify-break"),
 ]
 
 RATIO_ROWS = [
@@ -421,6 +440,20 @@ RATIO_ROWS = [
     ("page-fault loop, vmstat_sync alone (0x1) vs no isolation", "fault quiesce/plain"),
     ("page-fault loop, both bits vs vmstat_sync alone: the drain's own share",
      "fault both/quiesce"),
+    ("getpid() (n1)/(b): non-user, another task's notification turned the key on",
+     "getpid keyon/plain"),
+    ("getpid() (n1)/(a): the same against the baseline kernel", "getpid keyon/baseline"),
+    ("getpid() (n2)/(b): notifying exceptions and interrupts, none happen",
+     "getpid notify-idle/plain"),
+    ("getpid() (n3)/(b): notifying syscalls, every getpid() a break (signo 0)",
+     "getpid notify-break/plain"),
+    ("page-fault loop (n1)/(b): non-user, another task's notification turned the key on",
+     "fault keyon/plain"),
+    ("page-fault loop (n1)/(a): the same against the baseline kernel", "fault keyon/baseline"),
+    ("page-fault loop (n2)/(b): notifying interrupts only, faults are no breaks",
+     "fault notify-idle/plain"),
+    ("page-fault loop (n3)/(b): notifying exceptions, every fault a break (signo 0)",
+     "fault notify-break/plain"),
 ]
 
 NOISE_ROWS = [("baseline kernel", "baseline/off"), ("patched, no quiescing", "patched/off"),
@@ -453,6 +486,91 @@ def cost_tables(sect, title, note, prec=3):
     return out
 
 
+NOTIFY_ROWS = [
+    ("(a)", "baseline kernel (Δ, ratio: (b) against (a))", "baseline/{}/plain"),
+    ("(b)", "patched, task not using isolation, key off", "patched/{}/plain"),
+    ("(n1)", "patched, task not using isolation, another task notifies exceptions and "
+     "interrupts (key on)", "patched/{}/keyon"),
+    ("(n2)", "patched, the task notifies what its loop does not cause", "patched/{}/notify-idle"),
+    ("(n3)", "patched, every operation is a break (signo 0)", "patched/{}/notify-break"),
+]
+
+
+def notify_table(sect):
+    """ISOL_F_NOTIFY's cost in instructions: medians, their difference to (b)
+    and ratio, and the paired ratio (same repetition, back to back)."""
+    if not any(sect[f"cpu{cpu}"]["figures"].get("patched/getpid/keyon") for cpu in CPUS):
+        return []
+    out = ["### Notification (ISOL_F_NOTIFY) cost, guest instructions per operation "
+           "(QEMU -icount)\n",
+           "Medians of all repetitions (the page-fault loop's count has levels a few hundred "
+           "instructions apart, whichever the kernel, which the minimum picks at random); "
+           "*Δ*: the median minus (b)'s; *ratio*: of the medians to (b)'s; *paired*: median of "
+           "the ratios to (b) of the same repetition. (n2) is notification of exceptions and "
+           "interrupts for `getpid()` (no syscall work bit), of interrupts only for the "
+           "page-fault loop; (n3) of syscalls for `getpid()`, of exceptions for the page-fault "
+           "loop (its `madvise()` is no break).\n",
+           "| loop | | kernel / task | " + " | ".join(
+               f"CPU {cpu} {h}" for cpu in CPUS for h in ("instr.", "Δ", "ratio", "paired"))
+           + " |", "|---|---|---|" + "---:|" * (4 * len(CPUS))]
+    for case, op in (("getpid", "getpid()"), ("fault", "madvise(DONTNEED) + page fault")):
+        for tag, what, key in NOTIFY_ROWS:
+            key = key.format(case)
+            cells = []
+            for cpu in CPUS:
+                fig = sect[f"cpu{cpu}"]["figures"]
+                e, b = fig.get(key), fig.get(f"patched/{case}/plain")
+                if not e or not b:
+                    cells += ["n/a"] * 4
+                    continue
+                paired = None
+                mode = key.split("/")[2]
+                if key.startswith("patched/") and mode != "plain":
+                    r = sect[f"cpu{cpu}"]["ratios"].get(f"{case} {mode}/plain", {})
+                    paired = (r.get("paired") or {}).get("median")
+                if key.startswith("baseline/"):
+                    e, b = b, e  # (b)/(a): the patched kernel's own cost
+                    cells.append(fmt(b))
+                else:
+                    cells.append(fmt(e))
+                cells += [f"{e['median'] - b['median']:+.1f}", f"{e['median'] / b['median']:.4f}",
+                          "" if paired is None else f"{paired:.4f}"]
+            out.append(f"| {op} | {tag} | {what} | " + " | ".join(cells) + " |")
+    out.append("")
+    return out
+
+
+def icount_tables(sect):
+    return cost_tables(
+        sect, "Syscall cost, guest instructions per operation (QEMU -icount)",
+        "One boot per kernel under `-icount shift=0,sleep=off`: guest time advances one "
+        "nanosecond per guest instruction, so these \"ns\" count the instructions the "
+        "guest executed (timer ticks included), whatever the host's load. Fewer "
+        "iterations (the count barely varies). Interference (other vCPUs, ticks) only "
+        "adds instructions, so ratios here are of the **minimums**; *per round*: the "
+        "single pair of boots.", prec=4) + notify_table(sect)
+
+
+def icount_only(d):
+    """scripts/bench.sh icount: the instruction-count tables alone."""
+    icount = parse_logs(d, "icount")
+    bad = [b["log"] for b in icount if b["done"] != 0]
+    if not icount or bad:
+        sys.exit(f"missing, incomplete or failed icount runs in {d}: {' '.join(bad)}")
+    skipped = [f"{b['log']}: {s.get('case')}/{s.get('mode')}" for b in icount
+               if b["kernel"] == "patched" for s in b["skipped"]]
+    if skipped:
+        sys.exit("cases skipped on the patched kernel: " + "; ".join(skipped))
+    sect = cost_section(icount, "min")
+    head = ["Kernels: " + "; ".join(f"{b['log']}: {b['info'].get('release', '?')}, "
+                                     f"reps={b['info'].get('reps', '?')}, "
+                                     f"iters={b['info'].get('iters', '?')}" for b in icount), ""]
+    with open(os.path.join(d, "icount.json"), "w") as f:
+        json.dump(sect, f, indent=1)
+    with open(os.path.join(d, "summary-icount.txt"), "w") as f:
+        f.write("\n".join(head + icount_tables(sect)))
+
+
 def tables(res):
     out = cost_tables(
         res["cost"], "Syscall cost, wall-clock ns per operation",
@@ -460,14 +578,7 @@ def tables(res):
         "pair of boots; *paired* (same kernel only): median [min–max] of the ratios of the "
         "two runs of each repetition, which ran back to back.")
     if res.get("icount"):
-        out += cost_tables(
-            res["icount"], "Syscall cost, guest instructions per operation (QEMU -icount)",
-            "One boot per kernel under `-icount shift=0,sleep=off`: guest time advances one "
-            "nanosecond per guest instruction, so these \"ns\" count the instructions the "
-            "guest executed (timer ticks included), whatever the host's load. Fewer "
-            "iterations (the count barely varies). Interference (other vCPUs, ticks) only "
-            "adds instructions, so ratios here are of the **minimums**; *per round*: the "
-            "single pair of boots.", prec=4)
+        out += icount_tables(res["icount"])
     nn = [e["vmstat_update"]["n"] for e in res["noise"].values()]
     secs = statistics.median([e["window_s"]["median"] for e in res["noise"].values()]) if nn else 0
     out.append(f"### Interruptions during {secs:.0f} s of user-space spinning after "
@@ -621,7 +732,9 @@ quiescing, a rare -1 is another CPU's fold landing in between.)
 ## Method
 
 * **Cost** (`tools/bench/isol_cost.c`): each case runs in a fresh child
-  pinned to the CPU, after a warm-up of a tenth of the iterations; time
+  pinned to the CPU (forked by the bench process, which stays on CPU 0, so
+  that no fork allocates from the measured CPU's page lists), after a
+  warm-up of a tenth of the iterations; time
   from `CLOCK_MONOTONIC` around the loop. `getpid()` is the raw
   `syscall(SYS_getpid)`. "(b')" is the same dirtying syscall pair without
   isolation, the right denominator for (d). Fork: the parent times
@@ -639,7 +752,21 @@ quiescing, a rare -1 is another CPU's fold landing in between.)
   loop with both bits active, where the return from every fault drains the
   folio it just added (and folds the counters it changed), the worst case
   of the bit; the fault loop with `vmstat_sync` alone (0x1) separates the
-  drain's share from the fold's.
+  drain's share from the fold's. **Notification** (`ISOL_F_NOTIFY`, signo 0:
+  count and trace only; the `getpid()` and page-fault loops): (n1) the
+  plain loop of a task that does not use isolation while a sibling process,
+  pinned to CPU 0 and asleep in `pause()`, has notification of exceptions
+  and interrupts active, so that the static key `task_isol_notify_key` is
+  on (the sibling is killed after the loop); (n2) the task notifies a class
+  its loop does not cause: exceptions and interrupts for `getpid()` (no
+  syscall work bit), interrupts only for the page-fault loop; (n3) every
+  operation is a break: syscalls notified for `getpid()`, exceptions for the
+  page-fault loop (the `madvise()` is no break), the tracepoint disabled.
+  The kernel turns the key off only a second after the last notifying task
+  stops (a deferred static key), so these cases run after the other cases
+  of their loop, followed by a pause of 1.5 s; their `BENCH cost` lines
+  carry `breaks=S,E,I`, how the task's break counters moved during the
+  timed loop.
 * **Instructions** (same program, `icount-*.log`): one more boot per
   kernel, with the same kernel command line plus `ti.part=cost`, under
   `qemu-system-x86_64 -icount shift=0,sleep=off`. QEMU then advances the
@@ -781,7 +908,13 @@ def main():
     ap.add_argument("--t0", type=int, default=0, help="epoch at which make bench started")
     ap.add_argument("--plot-only", action="store_true",
                     help="redraw interruptions.png from results.json")
+    ap.add_argument("--icount-only", action="store_true",
+                    help="only the instruction-count tables of icount-*.log, "
+                    "in summary-icount.txt (scripts/bench.sh icount)")
     args = ap.parse_args()
+    if args.icount_only:
+        icount_only(args.dir)
+        return
     jpath = os.path.join(args.dir, "results.json")
     if not args.plot_only:
         boots = parse_logs(args.dir)

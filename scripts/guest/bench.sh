@@ -12,6 +12,13 @@
 # -icount) or ti.part=lru (only the LRU interruption runs), ti.lru_reps=N
 # (the LRU interruption runs only in the first N repetitions; default all).
 #
+# The cost runs (isol_cost) include the notification cases: a task that
+# does not use isolation while another one, on CPU 0, has notification of
+# exceptions and interrupts active (the static key on), a task notifying
+# what its loop does not cause, a task for which every getpid() or page
+# fault is a break; each getpid and fault group of them ends with a 1.5 s
+# pause, for the kernel to turn the key off again.
+#
 # The LRU interruption runs (isol_noise lru-off/lru-on) measure CPUs 2 and
 # 1 while isol_lru_load, pinned to CPU 0 with khugepaged, makes the kernel
 # call lru_add_drain_all() several times a second (khugepaged scanning

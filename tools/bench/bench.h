@@ -26,6 +26,7 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <signal.h>
 #include <linux/task_isolation.h>
 
 #define TRACING		"/sys/kernel/tracing/"
@@ -73,6 +74,64 @@ static inline int isol_quiesce_mask_on(__u64 quiesce_mask, __u8 inherit_mask)
 static inline int isol_quiesce_on(__u8 inherit_mask)
 {
 	return isol_quiesce_mask_on(ISOL_F_QUIESCE_VMSTATS, inherit_mask);
+}
+
+/* ISOL_F_NOTIFY (SPEC section 7), for headers that predate it. */
+#ifndef ISOL_NOTIFY_SYSCALL
+#define ISOL_F_NOTIFY		0x2ULL
+#define ISOL_NOTIFY_SYSCALL	0x1ULL
+#define ISOL_NOTIFY_EXCEPTION	0x2ULL
+#define ISOL_NOTIFY_INTERRUPT	0x4ULL
+struct task_isol_notify_control {
+	__u64 flags;
+	__u64 event_mask;
+	__u32 signo;
+	__u32 pad0;
+	__u64 pad[5];
+};
+#endif
+
+/*
+ * Configure notification of @events (ISOL_NOTIFY_*) with @signo (0: count
+ * and trace only) and activate it; 0 or -errno (-EINVAL on a kernel
+ * without ISOL_F_NOTIFY).
+ */
+static inline int isol_notify_on(__u64 events, unsigned int signo)
+{
+	struct task_isol_notify_control nc = { .event_mask = events, .signo = signo };
+
+	if (prctl(PR_ISOL_CFG_SET, I_CFG_FEAT, ISOL_F_NOTIFY, &nc, 0))
+		return -errno;
+	return isol_activate(ISOL_F_NOTIFY, 0);
+}
+
+/*
+ * The task's break counters from /proc/self/task_isolation (syscall,
+ * exception, interrupt); -1 where missing. Reading them takes three
+ * system calls, which are breaks themselves when syscalls are notified.
+ */
+static inline void isol_breaks(long long b[3])
+{
+	static const char *const key[3] = {
+		"breaks_syscall: ", "breaks_exception: ", "breaks_interrupt: " };
+	char buf[1024], *p;
+	ssize_t n;
+	int fd, i;
+
+	b[0] = b[1] = b[2] = -1;
+	fd = open("/proc/self/task_isolation", O_RDONLY);
+	if (fd < 0)
+		return;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	buf[n] = 0;
+	for (i = 0; i < 3; i++) {
+		p = strstr(buf, key[i]);
+		if (p)
+			b[i] = atoll(p + strlen(key[i]));
+	}
 }
 
 /* 1 when the running kernel has the interface. */

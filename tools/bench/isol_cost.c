@@ -32,6 +32,29 @@
  *   fault/both      the same with both bits active: the return from each
  *                   fault also drains the batch, which holds that folio
  *
+ * Notification (ISOL_F_NOTIFY, signo 0: count and trace only), getpid and
+ * fault loops; these cases run after the others of their kind (see
+ * KEY_OFF_WAIT_US):
+ *
+ *   getpid/keyon, fault/keyon
+ *                   the plain loop while ANOTHER task (a sibling on CPU 0,
+ *                   or CPU 2 when measuring CPU 0, in pause()) has
+ *                   notification of exceptions and interrupts active: the
+ *                   static key task_isol_notify_key is on, the measured
+ *                   task does not use isolation (what a non-user pays)
+ *   getpid/notify-idle   the task itself notifies exceptions and
+ *                   interrupts, which a getpid loop does not cause (key
+ *                   on, no syscall work bit)
+ *   fault/notify-idle    the task notifies interrupts only: its page
+ *                   faults pass the hooks but are no breaks
+ *   getpid/notify-break  the task notifies syscalls: every getpid() is a
+ *                   break (counted, tracepoint disabled)
+ *   fault/notify-break   the task notifies exceptions: every page fault is
+ *                   a break (the madvise() is not)
+ * The notify-* lines also give breaks=S,E,I: how the task's syscall,
+ * exception and interrupt break counters moved over the timed loop (plus
+ * the three syscalls that read them).
+ *
  * Figures are ns per operation: per getpid(), per syscall of the dirtying
  * pair, per fork+exit+wait, per madvise+fault iteration.
  *
@@ -41,15 +64,17 @@
  * space), and does not move without quiescing (it stays per-CPU).
  *
  * On a kernel without task isolation the quiesce/both/inherit cases print
- * "skipped=EINVAL"; on one without lru_drain, the both cases do.
+ * "skipped=EINVAL"; on one without lru_drain, the both cases do; on one
+ * without ISOL_F_NOTIFY, the keyon and notify-* cases do.
  */
 #include "bench.h"
 
 enum kind { GETPID, DIRTY, FORK, FAULT, NKINDS };
 static const char *const kind_name[] = { "getpid", "dirty", "fork", "fault" };
 
-enum mode { NONE, PLAIN, QUIESCE, BOTH, INHERIT };
-static const char *const mode_name[] = { "none", "plain", "quiesce", "both", "inherit" };
+enum mode { NONE, PLAIN, QUIESCE, BOTH, INHERIT, KEYON, NOTIFY_IDLE, NOTIFY_BREAK };
+static const char *const mode_name[] = {
+	"none", "plain", "quiesce", "both", "inherit", "keyon", "notify-idle", "notify-break" };
 
 /* The modes of each kind (NONE: no third one). */
 static const enum mode modes[NKINDS][3] = {
@@ -59,7 +84,37 @@ static const enum mode modes[NKINDS][3] = {
 	[FAULT] = { PLAIN, QUIESCE, BOTH },
 };
 
-static int cpu;
+/*
+ * The notification modes of each kind (all three or none). They turn
+ * task_isol_notify_key on, and the kernel turns it off only a second
+ * after the last task stops notifying (a deferred static key): they run
+ * after the kind's other modes, followed by a pause of KEY_OFF_WAIT_US,
+ * so that no other case runs with the key on.
+ */
+static const enum mode notify_modes[NKINDS][3] = {
+	[GETPID] = { KEYON, NOTIFY_IDLE, NOTIFY_BREAK },
+	[FAULT] = { KEYON, NOTIFY_IDLE, NOTIFY_BREAK },
+};
+#define KEY_OFF_WAIT_US	1500000
+
+/* The events each notify-* mode of a kind notifies. */
+static const __u64 notify_events[NKINDS][2] = {
+	/* [0] notify-idle: what the loop does not cause; [1] notify-break */
+	[GETPID] = { ISOL_NOTIFY_EXCEPTION | ISOL_NOTIFY_INTERRUPT, ISOL_NOTIFY_SYSCALL },
+	[FAULT] = { ISOL_NOTIFY_INTERRUPT, ISOL_NOTIFY_EXCEPTION },
+};
+
+/* What the sibling of the keyon cases notifies. */
+#define KEYON_EVENTS	(ISOL_NOTIFY_EXCEPTION | ISOL_NOTIFY_INTERRUPT)
+
+/*
+ * The measured CPU, and the CPU of this process and of the keyon sibling:
+ * 0, or 2 when measuring CPU 0. Every case's child is forked there and
+ * then moves to the measured CPU, so that the forks' allocations, the
+ * sibling's included, never land in the measured CPU's per-CPU page lists,
+ * whose state the page-fault loop's cost depends on (by a few percent).
+ */
+static int cpu, home;
 static volatile char *fault_page;
 
 /*
@@ -103,18 +158,70 @@ static double run_loop(enum kind k, long iters)
 	return t * 1e9 / iters / (k == DIRTY ? 2 : 1);
 }
 
-static void one_case(enum kind k, enum mode m, int rep, long iters)
+/*
+ * The sibling of the keyon cases: a process pinned to another CPU than
+ * the measured one, with notification of exceptions and interrupts active,
+ * asleep in pause() until it is killed. Returns its pid once it is active,
+ * or -errno (it has then exited). Forked by this process on its own CPU,
+ * not by the case's child on the measured one: after such a fork, the
+ * fault loop on the nohz_full CPU 1 ran about 190 instructions cheaper per
+ * iteration, key on or not (see home).
+ */
+static pid_t keyon_sibling(void)
 {
+	int fds[2], rc = -EIO;
 	pid_t pid;
+
+	if (pipe(fds))
+		return -errno;
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (!pid) {
+		close(fds[0]);
+		rc = pin_to_cpu(home) ? -errno : isol_notify_on(KEYON_EVENTS, 0);
+		if (write(fds[1], &rc, sizeof(rc)) != sizeof(rc) || rc)
+			_exit(0);
+		close(fds[1]);
+		for (;;)
+			pause();
+	}
+	close(fds[1]);
+	if (read(fds[0], &rc, sizeof(rc)) != sizeof(rc))
+		rc = -EIO;
+	close(fds[0]);
+	if (rc) {
+		waitpid(pid, NULL, 0);
+		return rc;
+	}
+	return pid;
+}
+
+/* Exit status of a case's child that was skipped (not a failure). */
+#define SKIPPED	10
+
+/* Runs one case in a fresh child; 1 if it ran, 0 if it was skipped. */
+static int one_case(enum kind k, enum mode m, int rep, long iters)
+{
+	pid_t pid, sibling = 0;
 	int st;
 
 	fflush(stdout);
+	if (m == KEYON && (sibling = keyon_sibling()) < 0) {
+		printf("BENCH cost cpu=%d case=%s mode=%s rep=%d skipped=%s\n",
+		       cpu, kind_name[k], mode_name[m], rep, errname(sibling));
+		return 0;
+	}
 	pid = fork();
 	if (pid < 0) {
 		perror("fork");
+		if (sibling > 0)
+			kill(sibling, SIGKILL);
 		exit(1);
 	}
 	if (!pid) {
+		long long b0[3], b1[3];
+		char breaks[80] = "";
 		double ns;
 		int rc = 0;
 
@@ -136,25 +243,41 @@ static void one_case(enum kind k, enum mode m, int rep, long iters)
 			rc = isol_quiesce_mask_on(ISOL_F_QUIESCE_VMSTATS | ISOL_F_QUIESCE_LRU, 0);
 		else if (m == INHERIT)
 			rc = isol_quiesce_on(ISOL_INHERIT_CONF | ISOL_INHERIT_ACTIVE);
+		else if (m == NOTIFY_IDLE || m == NOTIFY_BREAK)
+			rc = isol_notify_on(notify_events[k][m == NOTIFY_BREAK], 0);
 		if (rc) {
 			printf("BENCH cost cpu=%d case=%s mode=%s rep=%d skipped=%s\n",
 			       cpu, kind_name[k], mode_name[m], rep, errname(rc));
-			_exit(0);
+			_exit(SKIPPED);
 		}
 		run_loop(k, iters / 10 + 1);	/* warm up */
+		if (m == NOTIFY_IDLE || m == NOTIFY_BREAK)
+			isol_breaks(b0);
 		ns = run_loop(k, iters);
+		if (m == NOTIFY_IDLE || m == NOTIFY_BREAK) {
+			isol_breaks(b1);
+			snprintf(breaks, sizeof(breaks), " breaks=%lld,%lld,%lld",
+				 b1[0] - b0[0], b1[1] - b0[1], b1[2] - b0[2]);
+		}
 		if (ns < 0) {
 			perror(kind_name[k]);
 			_exit(1);
 		}
-		printf("BENCH cost cpu=%d case=%s mode=%s rep=%d iters=%ld ns=%.2f\n",
-		       cpu, kind_name[k], mode_name[m], rep, iters, ns);
+		printf("BENCH cost cpu=%d case=%s mode=%s rep=%d iters=%ld ns=%.2f%s\n",
+		       cpu, kind_name[k], mode_name[m], rep, iters, ns, breaks);
 		_exit(0);
 	}
-	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st)) {
+	if (waitpid(pid, &st, 0) != pid)
+		st = -1;
+	if (sibling > 0) {
+		kill(sibling, SIGKILL);
+		waitpid(sibling, NULL, 0);
+	}
+	if (st == -1 || !WIFEXITED(st) || (WEXITSTATUS(st) && WEXITSTATUS(st) != SKIPPED)) {
 		fprintf(stderr, "isol_cost: case %s/%s failed\n", kind_name[k], mode_name[m]);
 		exit(1);
 	}
+	return WEXITSTATUS(st) == 0;
 }
 
 /* One line per (mmap, munmap) pair: how nr_anon_pages moved after each. */
@@ -186,7 +309,7 @@ static void proof(int isol)
 int main(int argc, char **argv)
 {
 	long n[NKINDS];
-	int reps, rep, k, i, first = 1, nmodes;
+	int reps, rep, k, i, first = 1, nmodes, keyon;
 	pid_t pid;
 
 	if (argc != 7 && argc != 8) {
@@ -204,6 +327,8 @@ int main(int argc, char **argv)
 	n[FAULT] = atol(argv[6]);
 	if (argc == 8)
 		first = atoi(argv[7]);
+	home = cpu == 0 ? 2 : 0;
+	pin_to_cpu(home);	/* best effort: a machine may lack that CPU */
 
 	/* The proof, in a child of its own (it may activate quiescing). */
 	for (k = 0; first == 1 && k < 2; k++) {
@@ -224,6 +349,13 @@ int main(int argc, char **argv)
 			/* Rotate which mode goes first, against order effects. */
 			for (i = 0; i < nmodes; i++)
 				one_case(k, modes[k][(i + rep) % nmodes], rep, n[k]);
+			if (notify_modes[k][0] == NONE)
+				continue;
+			for (i = keyon = 0; i < 3; i++)
+				keyon |= one_case(k, notify_modes[k][(i + rep) % 3], rep, n[k]);
+			/* Let the deferred static key go off before the next case. */
+			if (keyon)
+				usleep(KEY_OFF_WAIT_US);
 		}
 	return 0;
 }
