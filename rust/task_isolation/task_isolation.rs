@@ -84,6 +84,10 @@ use state::{
 const PEND_EXCEPTION: u8 = 1 << 0;
 /// `TaskIsol::pending`: a break waits for its signal.
 const PEND_SIGNAL: u8 = 1 << 1;
+/// `TaskIsol::pending`: nothing to report, but `TIF_TASK_ISOL` was set for
+/// a tentative exception that turned out to be an interrupt: the return
+/// to user space must re-evaluate the bit, or it would stay set.
+const PEND_RECHECK: u8 = 1 << 2;
 
 /// The state a task owns once it has configured isolation.
 ///
@@ -526,7 +530,9 @@ pub unsafe extern "C" fn task_isol_free(tsk: *mut bindings::task_struct) {
 }
 
 /// Reports what the entry left pending: an exception break (counter,
-/// tracepoint) and the signal of any break. Returns whether anything was.
+/// tracepoint) and the signal of any break. Returns whether anything was
+/// pending (`PEND_RECHECK` included), so that the caller re-evaluates
+/// `TIF_TASK_ISOL`.
 fn report_pending(isol: &TaskIsol) -> bool {
     let pending = isol.pending.load(Relaxed);
     if pending == 0 {
@@ -696,7 +702,10 @@ pub extern "C" fn task_isol_irq_break(
         on_user_entry(|isol| {
             let pending = isol.pending.load(Relaxed);
             if pending & PEND_EXCEPTION != 0 {
-                isol.pending.store(pending & !PEND_EXCEPTION, Relaxed);
+                // The entry hook set TIF_TASK_ISOL for the exception: let
+                // the return to user space clear it again if need be.
+                let pending = (pending & !PEND_EXCEPTION) | PEND_RECHECK;
+                isol.pending.store(pending, Relaxed);
             }
             let (events, signo) = isol.notified();
             if events & ISOL_NOTIFY_INTERRUPT == 0 {
