@@ -703,6 +703,153 @@ TEST_F_TIMEOUT(notify, tlb_shootdown_ipi_is_an_interrupt_break, 120)
 	}
 }
 
+/* ---- 3b. An interrupt leaves no exit work behind ---- */
+
+#define LOOP_CALLS	1000	/* getpid() calls per measured loop */
+#define EXIT_PROBE	"rcu_nocb_flush_deferred_wakeup"
+
+/*
+ * The calls of EXIT_PROBE by this thread during LOOP_CALLS getpid() calls
+ * (and the return of the write() that starts the count); -1 on error.
+ */
+static long probe_calls_over_getpid(const struct fn_counter *fc)
+{
+	int i, r0, r1;
+
+	r0 = fn_counter_start(fc);
+	for (i = 0; i < LOOP_CALLS; i++)
+		syscall(SYS_getpid);
+	r1 = fn_counter_stop(fc);
+	if (r0 || r1)
+		return -1;
+	return fn_counter_count(fc, nt_cpu, gettid_());
+}
+
+/*
+ * Every user-mode entry other than a system call of a task that notifies
+ * exceptions records a tentative exception and sets the task's
+ * TIF_TASK_ISOL work bit; an interrupt withdraws the exception, and the
+ * return to user space must then clear the bit again, or from then on
+ * every return (every system call) makes a round of the exit work loop
+ * for task_isol_exit_to_user() to do nothing.
+ *
+ * The Rust hook itself cannot be traced (rustc emits no __fentry__ call),
+ * so the function tracer counts the rounds through the C function that
+ * each return to user space on a nohz_full CPU calls once before the
+ * loop, and once more at the end of each round of the loop:
+ * tick_nohz_user_enter_prepare()'s rcu_nocb_flush_deferred_wakeup().
+ * Calls during LOOP_CALLS getpid() calls, minus the calls of the same
+ * loop without isolation (one per return), are the loop's rounds. With
+ * EXCEPTION only, signo 0: B's TLB shootdowns interrupt A's user-space
+ * spin, then A's loop may take a round for an interrupt now and then,
+ * never one per call. Control: with quiescing active, the hook runs on
+ * every return, one round each.
+ */
+TEST_F_TIMEOUT(notify, interrupt_leaves_no_exit_work_behind, 120)
+{
+	static const char *const events[] = {
+		ISOL_BREAK_EVENT, "csd/csd_function_entry", NULL,
+	};
+	struct nt_status before, after;
+	struct shooter s = { 0 };
+	struct fn_counter fc;
+	struct trace_inst ti;
+	struct phase ph = { .csd_flush = -1 };
+	long base, calls, quiesce;
+	char why[256];
+	bool traced, csd = false;
+	pthread_t thread;
+	int hk, seq, rc, rq;
+
+	hk = isol_housekeeping_cpu();
+	if (hk < 0 || hk == nt_cpu)
+		SKIP(return, "%s", ISOL_NO_HOUSEKEEPING_CPU);
+	if (fn_counter_open(&fc, "isol_notify_exit", EXIT_PROBE, why, sizeof(why)))
+		SKIP(return, "%s", why);
+	s.cpu = hk;
+	s.page = fresh_pages(1);
+	ASSERT_NE(NULL, s.page);
+	touch(s.page);
+	traced = !trace_inst_open(&ti, TRACE_INSTANCE, ISOL_BREAK_EVENT, why, sizeof(why));
+	if (traced)
+		csd = !trace_inst_enable(&ti, "csd/csd_function_entry", 1);
+	else
+		TH_LOG("%s: the IPIs are not traced", why);
+	ASSERT_EQ(0, pthread_create(&thread, NULL, shooter_main, &s));
+
+	/* Without isolation: one call per return. */
+	base = probe_calls_over_getpid(&fc);
+
+	/* Measured: no output until the deactivation. */
+	ASSERT_EQ(0, nt_set(NE, 0));
+	ASSERT_EQ(0, nt_status(&before));
+	if (traced) {
+		ASSERT_EQ(0, trace_inst_clear(&ti));
+	}
+	seq = s.cmd + 1;
+	ASSERT_EQ(0, isol_activate(N));
+	__atomic_store_n(&s.cmd, seq, __ATOMIC_RELEASE);
+	while (__atomic_load_n(&s.ack, __ATOMIC_ACQUIRE) != seq)
+		(void)*(volatile char *)s.page;
+	calls = probe_calls_over_getpid(&fc);
+	rc = isol_activate(0);
+
+	__atomic_store_n(&s.cmd, -1, __ATOMIC_RELEASE);
+	pthread_join(thread, NULL);
+	ASSERT_EQ(0, rc);
+	ASSERT_EQ(0, nt_status(&after));
+	if (traced) {
+		phase_trace(&ti, csd, &ph);
+		trace_inst_close(&ti, events);
+	}
+
+	/* Control: a quiescing task runs the hook on every return. */
+	ASSERT_EQ(0, isol_set_quiesce(QV));
+	ASSERT_EQ(0, isol_activate(Q));
+	quiesce = probe_calls_over_getpid(&fc);
+	rq = isol_activate(0);
+	isol_set_quiesce(0);
+	fn_counter_close(&fc);
+	ASSERT_EQ(0, rq);
+	ASSERT_EQ(0, s.err) {
+		TH_LOG("B's mprotect() failed: %s", strerror(s.err));
+	}
+
+	TH_LOG("CPU %d, B on CPU %d, %d mprotect() rounds; %s() calls during %d getpid(), by the function tracer",
+	       nt_cpu, hk, SHOOT_ROUNDS, EXIT_PROBE, LOOP_CALLS);
+	TH_LOG("no isolation: %ld calls; EXCEPTION only, signo 0, after the shootdowns (flush_tlb_func on CPU %d: %d): %ld calls, %ld exit loop rounds; breaks +%llu/+%llu/+%llu, isol_break events %d",
+	       base, nt_cpu, ph.csd_flush, calls, calls - base,
+	       after.brk[SYSC] - before.brk[SYSC], after.brk[EXC] - before.brk[EXC],
+	       after.brk[INTR] - before.brk[INTR], ph.ev);
+	TH_LOG("control, quiescing: %ld calls, %ld exit loop rounds", quiesce, quiesce - base);
+
+	ASSERT_LE(0, base | calls | quiesce) {
+		TH_LOG("cannot read the function trace, or it overran");
+	}
+	if (base < LOOP_CALLS)
+		SKIP(return, "%s() is not called on every return to user space on CPU %d (%ld calls for %d getpid()): not nohz_full, or other entry code",
+		     EXIT_PROBE, nt_cpu, base, LOOP_CALLS);
+	EXPECT_LE(LOOP_CALLS * 9 / 10, quiesce - base) {
+		TH_LOG("control: the count does not show the quiescing task's exit loop rounds: the test proves nothing");
+	}
+	/* 7.2 on AMD hosts with INVLPGB flushes remote TLBs without an IPI. */
+	if (ph.csd_flush == 0)
+		SKIP(return, "no flush_tlb_func ran on CPU %d: no IPI reached it (e.g. INVLPGB)",
+		     nt_cpu);
+	/* The interrupts were neither exception nor interrupt breaks. */
+	EXPECT_EQ(0, after.brk[SYSC] - before.brk[SYSC]);
+	EXPECT_EQ(0, after.brk[EXC] - before.brk[EXC]);
+	EXPECT_EQ(0, after.brk[INTR] - before.brk[INTR]);
+	if (traced) {
+		EXPECT_EQ(0, ph.ev);
+	}
+	/* An interrupt now and then may cost a round; never every call. */
+	EXPECT_GE(LOOP_CALLS / 10, calls - base) {
+		TH_LOG("%ld exit loop rounds in %d getpid(): TIF_TASK_ISOL stayed set after an interrupt",
+		       calls - base, LOOP_CALLS);
+	}
+}
+
 /* ---- 4. signo SIGKILL kills on the first break ---- */
 
 struct child_report {

@@ -3,7 +3,8 @@
  * Dirtying vmstat counters with syscalls and counting vmstat_update
  * executions on one CPU with the workqueue tracepoint, shared by the
  * quiescing selftest and the demo; private trace instances and the parser
- * of the task_isolation:isol_break event, for the notify selftest.
+ * of the task_isolation:isol_break event, and a function tracer counting
+ * one thread's calls of a kernel function, for the notify selftest.
  */
 #ifndef ISOL_TRACE_H
 #define ISOL_TRACE_H
@@ -314,6 +315,137 @@ static inline int isol_break_parse(const char *line, struct isol_break_ev *ev)
 	    !(f = trace_field(p, "handler")) || sscanf(f, "%95s", ev->handler) != 1)
 		return -1;
 	return 0;
+}
+
+/* ---- Counting one thread's calls of a kernel function (function tracer) ---- */
+
+/*
+ * An instance of our own with the function tracer on @func only; its
+ * tracing_on stays open, so that switching it costs one write().
+ */
+struct fn_counter {
+	char dir[192];
+	char func[64];
+	int on_fd;	/* tracing_on, or -1 */
+};
+
+static inline int fn_counter_write(const struct fn_counter *fc, const char *file,
+				   const char *s)
+{
+	char path[320];
+
+	snprintf(path, sizeof(path), "%s/%s", fc->dir, file);
+	return write_str(path, s);
+}
+
+/*
+ * Makes @fc: the instance @name under the first tracefs mount that has
+ * instances, tracing @func (off until fn_counter_start()). 0, or -1 with
+ * the reason in @why (and nothing left behind).
+ */
+static inline int fn_counter_open(struct fn_counter *fc, const char *name, const char *func,
+				  char *why, size_t len)
+{
+	char path[320];
+	size_t i;
+
+	memset(fc, 0, sizeof(*fc));
+	fc->on_fd = -1;
+	snprintf(fc->func, sizeof(fc->func), "%s", func);
+	for (i = 0; i < sizeof(trace_bases) / sizeof(trace_bases[0]); i++) {
+		snprintf(path, sizeof(path), "%s/instances", trace_bases[i]);
+		if (!access(path, W_OK))
+			break;
+	}
+	if (i == sizeof(trace_bases) / sizeof(trace_bases[0])) {
+		snprintf(why, len, "no writable instances under /sys/kernel/tracing or /sys/kernel/debug/tracing (tracefs not mounted, not root, or no CONFIG_FTRACE)");
+		return -1;
+	}
+	snprintf(fc->dir, sizeof(fc->dir), "%s/instances/%s", trace_bases[i], name);
+	rmdir(fc->dir);	/* a leftover of an earlier, killed run */
+	if (mkdir(fc->dir, 0755)) {
+		snprintf(why, len, "cannot make %s: %s", fc->dir, strerror(errno));
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s\n", func);
+	/* EINVAL when the function cannot be traced. */
+	if (fn_counter_write(fc, "set_ftrace_filter", path)) {
+		snprintf(why, len, "%s() cannot be traced (%s): needs CONFIG_FUNCTION_TRACER and a traceable %s()",
+			 func, strerror(errno), func);
+		rmdir(fc->dir);
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s/tracing_on", fc->dir);
+	if (fn_counter_write(fc, "tracing_on", "0") ||
+	    fn_counter_write(fc, "buffer_size_kb", "1024") ||
+	    fn_counter_write(fc, "current_tracer", "function") ||
+	    (fc->on_fd = open(path, O_WRONLY)) < 0) {
+		snprintf(why, len, "cannot set up the function tracer in %s: %s", fc->dir,
+			 strerror(errno));
+		fn_counter_write(fc, "current_tracer", "nop");
+		rmdir(fc->dir);
+		return -1;
+	}
+	return 0;
+}
+
+/* Empties the buffer and starts counting. 0 or -1. */
+static inline int fn_counter_start(const struct fn_counter *fc)
+{
+	if (fn_counter_write(fc, "trace", ""))
+		return -1;
+	return write(fc->on_fd, "1", 1) == 1 ? 0 : -1;
+}
+
+/* Stops counting (a single write(): its return is not traced). 0 or -1. */
+static inline int fn_counter_stop(const struct fn_counter *fc)
+{
+	return write(fc->on_fd, "0", 1) == 1 ? 0 : -1;
+}
+
+/*
+ * The calls of the function by task @tid on @cpu since the last
+ * fn_counter_start(), from the lines "comm-TID [cpu] flags time: func
+ * <-parent"; -1 if the buffer cannot be read or overran.
+ */
+static inline long fn_counter_count(const struct fn_counter *fc, int cpu, int tid)
+{
+	char path[320], line[512], pat[32], call[96];
+	long n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/per_cpu/cpu%d/stats", fc->dir, cpu);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "overrun: ", 9) && strcmp(line, "overrun: 0\n")) {
+			fclose(f);
+			return -1;
+		}
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/per_cpu/cpu%d/trace", fc->dir, cpu);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	snprintf(pat, sizeof(pat), "-%d ", tid);
+	snprintf(call, sizeof(call), ": %s <-", fc->func);
+	while (fgets(line, sizeof(line), f))
+		if (line[0] != '#' && strstr(line, pat) && strstr(line, call))
+			n++;
+	fclose(f);
+	return n;
+}
+
+static inline void fn_counter_close(struct fn_counter *fc)
+{
+	if (fc->on_fd < 0)
+		return;
+	fn_counter_stop(fc);
+	close(fc->on_fd);
+	fc->on_fd = -1;
+	fn_counter_write(fc, "current_tracer", "nop");
+	rmdir(fc->dir);
 }
 
 #endif /* ISOL_TRACE_H */
