@@ -233,7 +233,7 @@ static inline long leak_growth(const struct leak_slabs *s0, const struct leak_sl
  * pipe costs anyway (vma_lock, anon_vma, ...), which can grow by as much.
  * Call it before the caller configures inheritance. Also the positive
  * control of the leak checks: while the states live, the cache must count
- * them all (growth >= states), which is what a leak of that many states
+ * them (growth >= LEAK_CONTROL_MIN(states)), which is what a leak of that many states
  * would look like. 0, or -1 with @c->why set.
  */
 static inline int leak_find_state_cache(struct leak_state_cache *c)
@@ -302,6 +302,15 @@ out:
  */
 #define LEAK_FIND_TRIES	3
 
+/*
+ * The positive control's threshold: 95% of the live states. kmalloc-64,
+ * where the state lands since it grew past 32 bytes, is busy enough that
+ * other tasks free an object or two of it during the measurement (seen:
+ * +127 for 128 states, three times in a row on 7.2); a kernel that does
+ * not allocate the states shows about 0.
+ */
+#define LEAK_CONTROL_MIN(n)	((n) * 95 / 100)
+
 static inline int leak_find_state_cache_settled(struct leak_state_cache *c)
 {
 	int i, ret = -1;
@@ -311,7 +320,7 @@ static inline int leak_find_state_cache_settled(struct leak_state_cache *c)
 			usleep(500 * 1000);
 		ret = leak_find_state_cache(c);
 		if (!ret && c->during - c->before >= c->states)
-			break;
+			break;		/* all of them: no need to retry */
 	}
 	return ret;
 }
@@ -329,9 +338,9 @@ static inline int leak_find_state_cache_settled(struct leak_state_cache *c)
 	}									\
 	TH_LOG("per-task state cache: %s (%ld -> %ld active objects while %d tasks held a state; kmalloc-32 meanwhile %+ld)", \
 	       (c)->name, (c)->before, (c)->during, (c)->states, (c)->plain_growth); \
-	EXPECT_GE((c)->during - (c)->before, (c)->states) {			\
-		TH_LOG("positive control: %d live states must show as %d more objects in %s", \
-		       (c)->states, (c)->states, (c)->name);			\
+	EXPECT_GE((c)->during - (c)->before, LEAK_CONTROL_MIN((c)->states)) {	\
+		TH_LOG("positive control: %d live states must show as at least %d more objects in %s", \
+		       (c)->states, LEAK_CONTROL_MIN((c)->states), (c)->name);	\
 	}									\
 } while (0)
 
