@@ -530,13 +530,12 @@ pub unsafe extern "C" fn task_isol_free(tsk: *mut bindings::task_struct) {
 }
 
 /// Reports what the entry left pending: an exception break (counter,
-/// tracepoint) and the signal of any break. Returns whether anything was
-/// pending (`PEND_RECHECK` included), so that the caller re-evaluates
-/// `TIF_TASK_ISOL`.
-fn report_pending(isol: &TaskIsol) -> bool {
+/// tracepoint) and the signal of any break. `PEND_RECHECK` only brings
+/// the caller here, which re-evaluates `TIF_TASK_ISOL`.
+fn report_pending(isol: &TaskIsol) {
     let pending = isol.pending.load(Relaxed);
     if pending == 0 {
-        return false;
+        return;
     }
     isol.pending.store(0, Relaxed);
     let (events, signo) = isol.notified();
@@ -560,7 +559,6 @@ fn report_pending(isol: &TaskIsol) -> bool {
         // delivers the signal before user space runs.
         shim::send_signal(signo);
     }
-    true
 }
 
 /// Quiesces what the calling task asked for and reports its pending
@@ -578,24 +576,39 @@ pub unsafe extern "C" fn task_isol_exit_to_user(tsk: *mut bindings::task_struct)
     // SAFETY: `tsk` is `current` (guaranteed by the caller), which is
     // never NULL, and this is the only `IsolSlot` for it during the call:
     // only the task itself changes its own state.
-    let mut task = unsafe { IsolSlot::from_raw(NonNull::new_unchecked(tsk)) };
+    let task = unsafe { IsolSlot::from_raw(NonNull::new_unchecked(tsk)) };
+    // The hot path of a quiescing task: nothing pending, no one-shot, the
+    // state stays as it is and so does the work bit.
+    if let Some(isol) = task.state() {
+        let now = isol.load_for_exit();
+        if isol.pending.load(Relaxed) == 0 && !now.oneshot_pending && now.wants_exit_work() {
+            quiesce(now.exit_to_user().0);
+            return;
+        }
+    }
+    exit_to_user_slow(task);
+}
+
+/// The rest of [`task_isol_exit_to_user()`]: reports pending breaks,
+/// retires the one-shot mask and makes `TIF_TASK_ISOL` follow the state.
+#[cold]
+#[inline(never)]
+fn exit_to_user_slow(mut task: IsolSlot) {
     let (mask, work) = match task.state() {
-        None => (0, Some(false)),
+        None => (0, false),
         Some(isol) => {
-            let reported = report_pending(isol);
-            let now = isol.load_for_exit();
-            let (mask, next) = now.exit_to_user();
-            if next.oneshot_pending == now.oneshot_pending && !reported {
-                (mask, None)
-            } else {
-                isol.oneshot_pending.store(next.oneshot_pending, Relaxed);
-                (mask, Some(next.wants_exit_work()))
-            }
+            report_pending(isol);
+            let (mask, next) = isol.load_for_exit().exit_to_user();
+            isol.oneshot_pending.store(next.oneshot_pending, Relaxed);
+            (mask, next.wants_exit_work())
         }
     };
-    if let Some(on) = work {
-        task.set_exit_work(on);
-    }
+    task.set_exit_work(work);
+    quiesce(mask);
+}
+
+/// Quiesces the `ISOL_F_QUIESCE_*` bits of `mask` on this CPU.
+fn quiesce(mask: u64) {
     // Draining moves folios to the LRU lists, which changes vmstat
     // counters: drain first, then fold.
     if mask & ISOL_F_QUIESCE_LRU != 0 {
