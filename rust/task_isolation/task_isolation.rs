@@ -113,6 +113,10 @@ pub(crate) struct TaskIsol {
     last_break: AtomicU8,
     /// `PEND_*` bits: what the next return to user space must report.
     pending: AtomicU8,
+    /// Derived from the fields above by `store()`: the quiesce bits of a
+    /// return to user space that is not the activating call's, so that
+    /// the usual return of a quiescing task loads one byte for them.
+    exit_mask: AtomicU8,
     /// Whether the task holds a reference on the entry hooks' static key.
     holds_key: AtomicBool,
 }
@@ -207,6 +211,13 @@ impl TaskIsol {
         self.oneshot_pending.store(s.oneshot_pending, Relaxed);
         self.notify_mask.store(narrow(s.notify_mask), Relaxed);
         self.signo.store(narrow(s.signo.into()), Relaxed);
+        let exit_mask = State {
+            oneshot_pending: false,
+            ..*s
+        }
+        .exit_to_user()
+        .0;
+        self.exit_mask.store(narrow(exit_mask), Relaxed);
     }
 }
 
@@ -577,13 +588,15 @@ pub unsafe extern "C" fn task_isol_exit_to_user(tsk: *mut bindings::task_struct)
     // never NULL, and this is the only `IsolSlot` for it during the call:
     // only the task itself changes its own state.
     let task = unsafe { IsolSlot::from_raw(NonNull::new_unchecked(tsk)) };
-    // The hot path of a quiescing task: nothing pending, no one-shot, the
-    // state stays as it is and so does the work bit.
+    // The usual return of a quiescing task: nothing pending, no one-shot,
+    // the state stays as it is and so does the work bit.
     if let Some(isol) = task.state() {
-        let now = isol.load_for_exit();
-        if isol.pending.load(Relaxed) == 0 && !now.oneshot_pending && now.wants_exit_work() {
-            quiesce(now.exit_to_user().0);
-            return;
+        if isol.pending.load(Relaxed) == 0 && !isol.oneshot_pending.load(Relaxed) {
+            let mask = isol.exit_mask.load(Relaxed);
+            if mask != 0 {
+                quiesce(mask.into());
+                return;
+            }
         }
     }
     exit_to_user_slow(task);
